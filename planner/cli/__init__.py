@@ -1,0 +1,31 @@
+"""The ``planner`` command: a click group whose commands call the same services as the web app."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from planner.cli.analysis import assess, plan, roadmap, rubric
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="ai-skills-planner")
+def cli() -> None:
+    """Plan AI hiring and skills growth with the Enterprise AI Skills Maturity Model."""
+
+
+for command in (assess, plan, roadmap, rubric):
+    cli.add_command(command)
+
+
+def main() -> None:
+    """Console entry point: run the group and leave quietly when the reader goes away."""
+    try:
+        cli(prog_name="planner")
+    except BrokenPipeError:
+        # `planner assess big.csv | head`: stop writing, say nothing, exit like other tools.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(141)

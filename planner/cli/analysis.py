@@ -1,0 +1,96 @@
+"""File-mode analysis commands: assess, plan, roadmap, and rubric checks."""
+
+from __future__ import annotations
+
+import click
+
+from planner.cli.common import emit_json, fail, fail_input, load_rubric_or_fail, rubric_option
+from planner.domain.careers import career_graph, roadmap as build_roadmap
+from planner.domain.model import TRACKS
+from planner.domain.sequencing import PlanError, plan_hiring
+from planner.domain.staging import assess_org
+from planner.loaders import InputErrors, read_people
+from planner import reports
+
+PEOPLE_FILE = click.argument("file", type=click.Path(dir_okay=True, path_type=str))
+
+
+def _people(file: str):
+    try:
+        return read_people(file)
+    except InputErrors as errors:
+        fail_input(errors)
+
+
+@click.command()
+@PEOPLE_FILE
+@click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="table", show_default=True)
+@rubric_option
+def assess(file: str, fmt: str, rubric_path: str | None) -> None:
+    """Score everyone in FILE and place the organisation on the stage ladder.
+
+    FILE is a CSV (employee_id,name,email,team,track,manager_id and the eight
+    domain columns, levels 0-5, blank for not assessed) or a JSON list of the same.
+    """
+    rubric = load_rubric_or_fail(rubric_path)
+    assessment = assess_org(rubric, _people(file))
+    if fmt == "json":
+        emit_json(reports.assessment_dict(assessment))
+    else:
+        click.echo(reports.assessment_table(assessment), nl=False)
+
+
+@click.command()
+@PEOPLE_FILE
+@click.option("--target-stage", type=click.IntRange(1, 5), default=None, help="Stage to plan for (default: next).")
+@click.option("--per-quarter", type=click.IntRange(min=1), default=None, help="External hires possible per quarter.")
+@click.option("--format", "fmt", type=click.Choice(["json", "md", "csv"]), default="md", show_default=True)
+@rubric_option
+def plan(file: str, target_stage: int | None, per_quarter: int | None, fmt: str, rubric_path: str | None) -> None:
+    """Recommend phased hiring and internal promotion to reach a target stage."""
+    rubric = load_rubric_or_fail(rubric_path)
+    try:
+        result = plan_hiring(assess_org(rubric, _people(file)), target_stage, per_quarter)
+    except PlanError as exc:
+        fail(f"--{exc.field.replace('_', '-')}: {exc.message}")
+    if fmt == "json":
+        emit_json(reports.plan_dict(result))
+    elif fmt == "csv":
+        click.echo(reports.plan_csv(result), nl=False)
+    else:
+        click.echo(reports.plan_markdown(result))
+
+
+@click.command()
+@PEOPLE_FILE
+@click.option("--employee", "employee_id", required=True, help="Employee id from FILE.")
+@click.option("--target-level", type=click.IntRange(1, 5), default=None, help="Level to reach (default: next).")
+@click.option("--track", "target_track", type=click.Choice(TRACKS), default=None,
+              help="Track to end on (default: the person's own).")
+@click.option("--format", "fmt", type=click.Choice(["json", "md"]), default="md", show_default=True)
+@rubric_option
+def roadmap(file: str, employee_id: str, target_level: int | None, target_track: str | None, fmt: str,
+            rubric_path: str | None) -> None:
+    """Show one person's least-effort path to a target level on the career graph."""
+    rubric = load_rubric_or_fail(rubric_path)
+    person = next((p for p in _people(file) if p.employee_id == employee_id), None)
+    if person is None:
+        fail(f"{click.format_filename(file, shorten=True)}: no employee {employee_id!r} (--employee takes an id from the file)")
+    result = build_roadmap(career_graph(rubric), rubric, person.profile, person.track, target_level, target_track)
+    if fmt == "json":
+        emit_json(reports.roadmap_dict(person, result))
+    else:
+        click.echo(reports.roadmap_markdown(person, result, rubric.level_title), nl=False)
+
+
+@click.group()
+def rubric() -> None:
+    """Inspect or check a rubric file."""
+
+
+@rubric.command("check")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=str))
+def rubric_check(path: str) -> None:
+    """Validate an edited rubric before anyone scores against it."""
+    loaded = load_rubric_or_fail(path)
+    click.echo(f"{click.format_filename(path, shorten=True)}: ok ({loaded.name}, version {loaded.version})")

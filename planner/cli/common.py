@@ -1,0 +1,51 @@
+"""Helpers shared by the CLI commands: failing cleanly and printing results."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, NoReturn
+
+import click
+
+from planner.domain.model import Rubric
+from planner.domain.rubric import RubricError
+from planner.loaders import InputErrors, load_rubric
+
+__all__ = ["InputFailure", "emit_json", "fail", "fail_input", "load_rubric_or_fail", "rubric_option"]
+
+
+class InputFailure(click.ClickException):
+    """Bad input: one line on stderr, exit status 2, never a traceback."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"planner: {self.format_message()}", err=True)
+
+
+def fail(message: str) -> NoReturn:
+    raise InputFailure(message)
+
+
+def fail_input(errors: InputErrors) -> NoReturn:
+    fail(str(errors))
+
+
+def emit_json(data: Any) -> None:
+    """Print JSON: indented for a person at a terminal, compact (and fast) for a pipe."""
+    indent = 2 if sys.stdout.isatty() else None
+    click.echo(json.dumps(data, indent=indent, ensure_ascii=False))
+
+
+def load_rubric_or_fail(path: str | None) -> Rubric:
+    try:
+        return load_rubric(path)
+    except RubricError as exc:
+        fail(str(exc))
+
+
+rubric_option = click.option(
+    "--rubric", "rubric_path", type=click.Path(dir_okay=False), default=None,
+    help="Rubric file to score against (default: rubrics/eaism.toml).",
+)

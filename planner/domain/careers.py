@@ -1,0 +1,177 @@
+"""Career paths as a graph, and personal roadmaps through it.
+
+Nodes are ``(track, level)`` pairs; each carries the profile a person on that
+track typically has at that level. Edges are the moves a person can make:
+
+* ``grow``: one level up on the same track;
+* ``switch``: the same level on another track (at an extra effort).
+
+Each edge carries the domain increases the move requires and an effort weight
+(increases times the destination track's per-domain effort). A roadmap is the
+least-effort path from where a person is to a target level, re-priced for the
+person's actual profile: what they already have costs nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from itertools import pairwise
+
+import networkx as nx
+
+from planner.domain.model import MAX_LEVEL, TRACKS, Profile, Rubric, frozen_mapping
+from planner.domain.scoring import earned_level
+
+__all__ = ["Roadmap", "Step", "career_graph", "roadmap"]
+
+Node = tuple[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One move on a roadmap and the domain raises it takes for this person."""
+
+    source: Node
+    target: Node
+    kind: str
+    deltas: Mapping[str, int]
+    effort: float
+    key_move: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Roadmap:
+    track: str
+    current_level: int
+    target_level: int
+    target_track: str
+    steps: tuple[Step, ...]
+
+    @property
+    def total_effort(self) -> float:
+        return round(sum(s.effort for s in self.steps), 2)
+
+    @property
+    def path(self) -> tuple[Node, ...]:
+        if not self.steps:
+            return ((self.track, self.current_level),)
+        return (self.steps[0].source, *(s.target for s in self.steps))
+
+
+def _expected(graph: nx.DiGraph, node: Node) -> Mapping[str, int]:
+    return graph.nodes[node]["expected"]
+
+
+def career_graph(rubric: Rubric) -> nx.DiGraph:
+    """Build the career graph of `rubric`'s tracks.
+
+    Parameters
+    ----------
+    rubric : Rubric
+        Supplies each track's expected profile per level and its effort weights.
+
+    Returns
+    -------
+    networkx.DiGraph
+        Nodes ``(track, level)`` for levels 0-5 with attributes ``expected``,
+        ``title`` and ``goal``; edges with ``kind``, ``deltas``, ``effort`` and
+        ``key_move``.
+
+    Examples
+    --------
+    >>> from planner.loaders import load_rubric
+    >>> G = career_graph(load_rubric())
+    >>> G.edges[("software_engineer", 2), ("software_engineer", 3)]["key_move"]
+    True
+    """
+    graph = nx.DiGraph(name=f"{rubric.name} career paths")
+    for track in rubric.tracks:
+        for level in range(MAX_LEVEL + 1):
+            graph.add_node(
+                (track.slug, level),
+                track=track.slug,
+                level=level,
+                title=rubric.level_title(level),
+                expected=track.expected(level),
+                goal=level == track.goal_level,
+            )
+    for track in rubric.tracks:
+        for level in range(MAX_LEVEL):
+            source, target = (track.slug, level), (track.slug, level + 1)
+            deltas = Profile.from_mapping(_expected(graph, source)).shortfall(_expected(graph, target))
+            graph.add_edge(source, target, kind="grow", deltas=frozen_mapping(deltas),
+                           effort=round(track.effort_of(deltas), 2), key_move=track.key_move == level + 1)
+    for level in range(1, MAX_LEVEL + 1):
+        for here in rubric.tracks:
+            for there in rubric.tracks:
+                if here is there:
+                    continue
+                source, target = (here.slug, level), (there.slug, level)
+                deltas = Profile.from_mapping(_expected(graph, source)).shortfall(_expected(graph, target))
+                effort = rubric.track_switch_effort + there.effort_of(deltas)
+                graph.add_edge(source, target, kind="switch", deltas=frozen_mapping(deltas),
+                               effort=round(effort, 2), key_move=False)
+    return graph
+
+
+def roadmap(graph: nx.DiGraph, rubric: Rubric, profile: Profile, track: str,
+            target_level: int | None = None, target_track: str | None = None) -> Roadmap:
+    """Return the least-effort roadmap for a person from their level to `target_level`.
+
+    Parameters
+    ----------
+    graph : networkx.DiGraph
+        A graph from `career_graph`.
+    rubric : Rubric
+        The rubric the person is scored against.
+    profile : Profile
+        The person's current profile; each step's deltas are computed from it.
+    track : str
+        The person's current track.
+    target_level : int, optional
+        Defaults to the next level (capped at 5).
+    target_track : str, optional
+        The track to end on; defaults to `track`.
+
+    Raises
+    ------
+    ValueError
+        If a track is unknown or the target level is out of range.
+
+    Notes
+    -----
+    Edge weights are re-priced for the person: the effort of a move is what the
+    destination expects beyond what the person (or the node they are at) already
+    has, so a strong profile takes shorter, cheaper paths. Applying every step's
+    deltas to `profile` always earns at least `target_level`.
+    """
+    for name, value in (("track", track), ("target_track", target_track or track)):
+        if value not in TRACKS:
+            raise ValueError(f"{name}: unknown track {value!r} (known: {', '.join(TRACKS)})")
+    current = earned_level(rubric, profile)
+    target = min(current + 1, MAX_LEVEL) if target_level is None else target_level
+    if not 1 <= target <= MAX_LEVEL:
+        raise ValueError(f"target_level: must be 1 to {MAX_LEVEL}")
+    target_track = target_track or track
+    if target <= current and target_track == track:
+        return Roadmap(track, current, target, target_track, ())
+
+    def personal_effort(u: Node, v: Node, edge: Mapping) -> float:
+        have = profile.at_least(_expected(graph, u))
+        deltas = have.shortfall(_expected(graph, v))
+        switch = rubric.track_switch_effort if edge["kind"] == "switch" else 0.0
+        return switch + rubric.track(v[0]).effort_of(deltas)
+
+    start = (track, min(current, target))
+    path = nx.dijkstra_path(graph, start, (target_track, target), weight=personal_effort)
+    steps = []
+    have = profile
+    for u, v in pairwise(path):
+        expected = _expected(graph, v)
+        deltas = have.shortfall(expected)
+        edge = graph.edges[u, v]
+        effort = rubric.track(v[0]).effort_of(deltas) + (rubric.track_switch_effort if edge["kind"] == "switch" else 0)
+        steps.append(Step(u, v, edge["kind"], frozen_mapping(deltas), round(effort, 2), edge["key_move"]))
+        have = have.at_least(expected)
+    return Roadmap(track, current, target, target_track, tuple(steps))

@@ -1,0 +1,321 @@
+"""Turn parsed rubric data (a dict from TOML) into a validated `Rubric`.
+
+Every error names the key that is wrong, e.g. ``levels.3.core: unknown domain 'evals'``,
+so an organisation editing its rubric knows exactly what to fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from planner.domain.model import (
+    DOMAINS,
+    MAX_LEVEL,
+    TRACKS,
+    DomainSpec,
+    LevelSpec,
+    PhaseSpec,
+    Profile,
+    Requirement,
+    Rubric,
+    StageSpec,
+    TrackSpec,
+    frozen_mapping,
+)
+
+__all__ = ["NA", "RubricError", "parse_rubric"]
+
+#: How the rubric file spells a cell the skills matrix leaves empty.
+NA = "n/a"
+_LEVEL_KEYS = [str(n) for n in range(1, MAX_LEVEL + 1)]
+
+
+class RubricError(ValueError):
+    """A rubric is malformed or inconsistent; the message starts with the offending key."""
+
+    def __init__(self, key: str, problem: str) -> None:
+        super().__init__(f"{key}: {problem}")
+        self.key = key
+        self.problem = problem
+
+
+def _get(data: Mapping, key: str, path: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
+    full = f"{path}.{key}" if path else key
+    if key not in data:
+        if default is ...:
+            raise RubricError(full, "missing")
+        return default
+    value = data[key]
+    # bool is an int in Python; a rubric that says `min_domains = true` is wrong.
+    if isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,)):
+        raise RubricError(full, f"expected {_kind_name(kind)}, got a boolean")
+    if not isinstance(value, kind):
+        raise RubricError(full, f"expected {_kind_name(kind)}, got {type(value).__name__}")
+    if isinstance(value, str) and not value.strip():
+        raise RubricError(full, "must not be empty")
+    return value
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    names = {str: "a string", int: "an integer", float: "a number", bool: "true or false",
+             list: "a list", dict: "a table"}
+    return " or ".join(names.get(k, k.__name__) for k in kinds)
+
+
+def _level_table(data: Mapping, key: str, parent: str = "") -> dict[int, Mapping]:
+    """Read the table `key`, keyed "1".."5" (every level present, nothing else)."""
+    table = _get(data, key, parent, dict)
+    path = f"{parent}.{key}" if parent else key
+    extra = sorted(set(table) - set(_LEVEL_KEYS))
+    if extra:
+        raise RubricError(f"{path}.{extra[0]}", f"levels are numbered 1 to {MAX_LEVEL}")
+    missing = [k for k in _LEVEL_KEYS if k not in table]
+    if missing:
+        raise RubricError(f"{path}.{missing[0]}", "missing")
+    for key in _LEVEL_KEYS:
+        if not isinstance(table[key], dict):
+            raise RubricError(f"{path}.{key}", "expected a table")
+    return {int(k): table[k] for k in _LEVEL_KEYS}
+
+
+def _domain_name(value: Any, key: str) -> str:
+    if value not in DOMAINS:
+        raise RubricError(key, f"unknown domain {value!r} (known: {', '.join(DOMAINS)})")
+    return value
+
+
+def _parse_domains(data: Mapping) -> tuple[DomainSpec, ...]:
+    table = _get(data, "domains", "", dict)
+    for slug in table:
+        _domain_name(slug, f"domains.{slug}")
+    for slug in DOMAINS:
+        if slug not in table:
+            raise RubricError(f"domains.{slug}", "missing (the matrix has all eight domains)")
+    specs = []
+    for slug in DOMAINS:
+        path = f"domains.{slug}"
+        entry = _get(table, slug, "domains", dict)
+        cells = _get(entry, "descriptors", path, list)
+        if len(cells) != MAX_LEVEL:
+            raise RubricError(f"{path}.descriptors", f"expected {MAX_LEVEL} cells, one per level, got {len(cells)}")
+        for i, cell in enumerate(cells):
+            if not isinstance(cell, str) or not cell.strip():
+                raise RubricError(f"{path}.descriptors[{i}]", f"expected a descriptor or {NA!r}")
+        descriptors = tuple(None if cell.strip().lower() == NA else cell.strip() for cell in cells)
+        if all(d is None for d in descriptors):
+            raise RubricError(f"{path}.descriptors", "every cell is n/a")
+        specs.append(DomainSpec(slug, _get(entry, "name", path, str), descriptors))
+    return tuple(specs)
+
+
+def _parse_levels(data: Mapping, domains: Mapping[str, DomainSpec]) -> tuple[LevelSpec, ...]:
+    specs = []
+    for number, entry in _level_table(data, "levels").items():
+        path = f"levels.{number}"
+        core = _get(entry, "core", path, list)
+        for i, slug in enumerate(core):
+            _domain_name(slug, f"{path}.core[{i}]")
+            if not domains[slug].applies_at(number):
+                raise RubricError(f"{path}.core[{i}]", f"{slug} is n/a at level {number} in the matrix")
+        if len(set(core)) != len(core):
+            raise RubricError(f"{path}.core", "lists a domain twice")
+        applicable = sum(1 for d in domains.values() if d.applies_at(number))
+        min_domains = _get(entry, "min_domains", path, int)
+        if not len(core) <= min_domains <= applicable:
+            raise RubricError(
+                f"{path}.min_domains",
+                f"must be between the {len(core)} core domain(s) and the {applicable} domains "
+                f"the matrix defines at level {number}",
+            )
+        specs.append(
+            LevelSpec(
+                number=number,
+                title=_get(entry, "title", path, str),
+                question=_get(entry, "question", path, str),
+                scope=_get(entry, "scope", path, str),
+                core=tuple(core),
+                min_domains=min_domains,
+            )
+        )
+    return tuple(specs)
+
+
+def _parse_requirement(entry: Any, path: str, with_domain: bool, domains: Mapping[str, DomainSpec]) -> Requirement:
+    if not isinstance(entry, dict):
+        raise RubricError(path, "expected a table")
+    allowed = {"level", "min_count", "min_share"} | ({"domain"} if with_domain else set())
+    extra = sorted(set(entry) - allowed)
+    if extra:
+        raise RubricError(f"{path}.{extra[0]}", f"unknown key (allowed: {', '.join(sorted(allowed))})")
+    level = _get(entry, "level", path, int)
+    if not 1 <= level <= MAX_LEVEL:
+        raise RubricError(f"{path}.level", f"must be 1 to {MAX_LEVEL}")
+    min_count = _get(entry, "min_count", path, int, 0)
+    min_share = float(_get(entry, "min_share", path, (int, float), 0.0))
+    if min_count < 0:
+        raise RubricError(f"{path}.min_count", "must not be negative")
+    if not 0.0 <= min_share < 1.0:
+        raise RubricError(f"{path}.min_share", "must be a share from 0 up to (not including) 1")
+    if min_count == 0 and min_share == 0.0:
+        raise RubricError(path, "asks for nothing: set min_count or min_share")
+    domain = None
+    if with_domain:
+        domain = _domain_name(_get(entry, "domain", path, str), f"{path}.domain")
+        if not domains[domain].applies_at(level):
+            raise RubricError(f"{path}.domain", f"{domain} is n/a at level {level} in the matrix")
+    return Requirement(level=level, min_count=min_count, min_share=min_share, domain=domain)
+
+
+def _parse_stages(data: Mapping, domains: Mapping[str, DomainSpec]) -> tuple[StageSpec, ...]:
+    specs = []
+    for number, entry in _level_table(data, "stages").items():
+        path = f"stages.{number}"
+        people = _get(entry, "people", path, list, [])
+        coverage = _get(entry, "coverage", path, list, [])
+        specs.append(
+            StageSpec(
+                number=number,
+                name=_get(entry, "name", path, str),
+                summary=_get(entry, "summary", path, str),
+                people=tuple(
+                    _parse_requirement(r, f"{path}.people[{i}]", False, domains) for i, r in enumerate(people)
+                ),
+                coverage=tuple(
+                    _parse_requirement(r, f"{path}.coverage[{i}]", True, domains) for i, r in enumerate(coverage)
+                ),
+            )
+        )
+    if specs[0].people or specs[0].coverage:
+        raise RubricError("stages.1", "stage 1 is where every organisation starts; it takes no requirements")
+    for spec in specs[1:]:
+        if not spec.people:
+            raise RubricError(f"stages.{spec.number}.people", "a stage above 1 needs at least one people requirement")
+    return tuple(specs)
+
+
+def _parse_phases(data: Mapping) -> tuple[PhaseSpec, ...]:
+    specs = []
+    for level, entry in _level_table(data, "phases").items():
+        path = f"phases.{level}"
+        gap = _get(entry, "promotion_max_gap", path, int, 3)
+        if gap < 0:
+            raise RubricError(f"{path}.promotion_max_gap", "must not be negative")
+        specs.append(
+            PhaseSpec(
+                level=level,
+                title=_get(entry, "title", path, str),
+                builds=_get(entry, "builds", path, str),
+                why=_get(entry, "why", path, str),
+                critical=_get(entry, "critical", path, bool, False),
+                prefer_internal=_get(entry, "prefer_internal", path, bool, False),
+                promotion_max_gap=gap,
+            )
+        )
+    if not any(p.critical for p in specs):
+        raise RubricError("phases", "mark the critical phase with critical = true")
+    return tuple(specs)
+
+
+def _parse_tracks(data: Mapping, levels_ok) -> tuple[TrackSpec, ...]:
+    table = _get(data, "tracks", "", dict)
+    for slug in table:
+        if slug not in TRACKS:
+            raise RubricError(f"tracks.{slug}", f"unknown track (known: {', '.join(TRACKS)})")
+    specs = []
+    for slug in TRACKS:
+        path = f"tracks.{slug}"
+        if slug not in table:
+            raise RubricError(path, "missing")
+        entry = _get(table, slug, "tracks", dict)
+        profiles: dict[int, dict[str, int]] = {}
+        previous: dict[str, int] = {}
+        for level, raw in _level_table(entry, "profiles", path).items():
+            profile: dict[str, int] = {}
+            for domain, value in raw.items():
+                key = f"{path}.profiles.{level}.{domain}"
+                _domain_name(domain, key)
+                if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_LEVEL:
+                    raise RubricError(key, f"expected a level from 0 to {MAX_LEVEL}")
+                if value < previous.get(domain, 0):
+                    raise RubricError(key, f"drops below level {level - 1}'s {previous[domain]}; a track only grows")
+                profile[domain] = value
+            for domain, value in previous.items():
+                profile.setdefault(domain, value)
+            problem = levels_ok(profile, level)
+            if problem:
+                raise RubricError(f"{path}.profiles.{level}", problem)
+            profiles[level] = profile
+            previous = profile
+        effort = _get(entry, "effort", path, dict, {})
+        for domain, weight in effort.items():
+            key = f"{path}.effort.{domain}"
+            _domain_name(domain, key)
+            if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight <= 0:
+                raise RubricError(key, "expected a positive number")
+        goal = _get(entry, "goal_level", path, int)
+        if not 1 <= goal <= MAX_LEVEL:
+            raise RubricError(f"{path}.goal_level", f"must be 1 to {MAX_LEVEL}")
+        key_move = _get(entry, "key_move", path, int, None)
+        if key_move is not None and not 1 <= key_move <= MAX_LEVEL:
+            raise RubricError(f"{path}.key_move", f"must be 1 to {MAX_LEVEL}")
+        specs.append(
+            TrackSpec(
+                slug=slug,
+                name=_get(entry, "name", path, str),
+                summary=_get(entry, "summary", path, str),
+                goal_level=goal,
+                key_move=key_move,
+                profiles=frozen_mapping({lv: frozen_mapping(p) for lv, p in profiles.items()}),
+                effort=frozen_mapping({d: float(w) for d, w in effort.items()}),
+            )
+        )
+    return tuple(specs)
+
+
+def parse_rubric(data: Mapping) -> Rubric:
+    """Validate parsed rubric data and build a `Rubric`.
+
+    Raises `RubricError` naming the first offending key.
+    """
+    # Imported here: scoring needs a Rubric, and parsing needs scoring to check the tracks.
+    from planner.domain.scoring import earned_level, gaps_to
+
+    meta = _get(data, "rubric", "", dict)
+    rules = _get(data, "rules", "", dict, {})
+    domains = _parse_domains(data)
+    by_slug = {d.slug: d for d in domains}
+    levels = _parse_levels(data, by_slug)
+    stages = _parse_stages(data, by_slug)
+    phases = _parse_phases(data)
+    base = Rubric(
+        name=_get(meta, "name", "rubric", str),
+        version=str(_get(meta, "version", "rubric", (str, int, float))),
+        domains=domains,
+        levels=levels,
+        stages=stages,
+        phases=phases,
+        tracks=(),
+        cumulative=_get(rules, "cumulative", "rules", bool, True),
+        senior_strategy_level=_get(rules, "senior_strategy_level", "rules", int, 4),
+        min_builders_before_l3=_get(rules, "min_builders_before_l3", "rules", int, 2),
+        track_switch_effort=float(_get(rules, "track_switch_effort", "rules", (int, float), 2.0)),
+    )
+    if not 1 <= base.senior_strategy_level <= MAX_LEVEL:
+        raise RubricError("rules.senior_strategy_level", f"must be 1 to {MAX_LEVEL}")
+    if base.min_builders_before_l3 < 0:
+        raise RubricError("rules.min_builders_before_l3", "must not be negative")
+    if base.track_switch_effort < 0:
+        raise RubricError("rules.track_switch_effort", "must not be negative")
+
+    def levels_ok(expected: Mapping[str, int], level: int) -> str | None:
+        profile = Profile.from_mapping(expected)
+        if earned_level(base, profile) >= level:
+            return None
+        missing = ", ".join(f"{d} +{n}" for d, n in gaps_to(base, profile, level).items())
+        return f"does not earn level {level} under the level rules (short by {missing})"
+
+    tracks = _parse_tracks(data, levels_ok)
+    return replace(base, tracks=tracks)

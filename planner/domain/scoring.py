@@ -1,0 +1,102 @@
+"""Score a person's profile: the EAISM level they have earned and what the next one takes.
+
+A level is earned, not claimed: level L is held when every core domain of L is at
+>= L, enough of the domains the matrix defines at L are at >= L, and (when the
+rubric is cumulative) level L-1 is held too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from planner.domain.model import DOMAINS, MAX_LEVEL, Person, Profile, Rubric
+
+__all__ = ["PersonScore", "earned_level", "gaps_to", "score_people", "score_person"]
+
+
+@dataclass(frozen=True, slots=True)
+class PersonScore:
+    """A person with the level they hold and the raises that would earn the next one."""
+
+    person: Person
+    level: int
+    next_level_gaps: Mapping[str, int]
+
+    @property
+    def not_assessed(self) -> tuple[str, ...]:
+        return self.person.profile.not_assessed
+
+
+def _values(profile: Profile) -> list[int]:
+    return [v or 0 for v in profile.levels]
+
+
+def _earned(rubric: Rubric, values: Sequence[int]) -> int:
+    held = 0
+    for number, core, applicable, min_domains in rubric.level_rules:
+        ok = all(values[i] >= number for i in core) and (
+            sum(1 for i in applicable if values[i] >= number) >= min_domains
+        )
+        if ok:
+            held = number
+        elif rubric.cumulative:
+            break
+    return held
+
+
+def earned_level(rubric: Rubric, profile: Profile) -> int:
+    """Return the highest level `profile` holds under `rubric`'s level rules (0 if none).
+
+    >>> from planner.loaders import load_rubric
+    >>> earned_level(load_rubric(), Profile.from_mapping({"prompting": 1}))
+    1
+    """
+    return _earned(rubric, _values(profile))
+
+
+def gaps_to(rubric: Rubric, profile: Profile, target: int, prefer: Iterable[str] = ()) -> dict[str, int]:
+    """Return ``{domain: levels missing}`` that would make `profile` hold level `target`.
+
+    Core domains are raised first; the remaining domains needed to reach the
+    rule's count are the ones closest to the level (or, given `prefer`, those
+    domains first). Applying the result with `Profile.raised` always earns `target`.
+    """
+    target = min(target, MAX_LEVEL)
+    values = _values(profile)
+    if target <= 0 or _earned(rubric, values) >= target:
+        return {}
+    rank = {DOMAINS.index(d): n for n, d in enumerate(prefer)}
+    work = list(values)
+    for number, core, applicable, min_domains in rubric.level_rules:
+        if number > target or (not rubric.cumulative and number < target):
+            continue
+        for i in core:
+            work[i] = max(work[i], number)
+        short = min_domains - sum(1 for i in applicable if work[i] >= number)
+        if short > 0:
+            candidates = sorted(
+                (i for i in applicable if work[i] < number),
+                key=lambda i: (rank.get(i, len(rank)), number - work[i], i),
+            )
+            for i in candidates[:short]:
+                work[i] = number
+    return {DOMAINS[i]: new - old for i, (old, new) in enumerate(zip(values, work)) if new != old}
+
+
+def score_person(rubric: Rubric, person: Person) -> PersonScore:
+    level = _earned(rubric, _values(person.profile))
+    return PersonScore(person, level, gaps_to(rubric, person.profile, level + 1))
+
+
+def score_people(rubric: Rubric, people: Iterable[Person]) -> tuple[PersonScore, ...]:
+    """Score many people, computing each distinct profile once (teams share profiles)."""
+    memo: dict[Profile, tuple[int, Mapping[str, int]]] = {}
+    scores = []
+    for person in people:
+        known = memo.get(person.profile)
+        if known is None:
+            level = _earned(rubric, _values(person.profile))
+            known = memo[person.profile] = (level, gaps_to(rubric, person.profile, level + 1))
+        scores.append(PersonScore(person, *known))
+    return tuple(scores)

@@ -1,0 +1,285 @@
+"""Read rubric files and people files (CSV or JSON) into domain objects.
+
+This is the only module that opens files under ``rubrics/`` and ``seed_data/``.
+Bad input never raises a bare exception: it becomes `InputError`s that name the
+file, the row and the column, so the CLI can print one clear line and the
+importer can list every problem before writing anything.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from planner.domain.model import DOMAINS, MAX_LEVEL, TRACKS, Person, Profile, Rubric
+from planner.domain.rubric import RubricError, parse_rubric
+
+__all__ = [
+    "BASE_COLUMNS",
+    "COLUMNS",
+    "InputError",
+    "InputErrors",
+    "MAX_INPUT_BYTES",
+    "PROJECT_ROOT",
+    "load_rubric",
+    "parse_people_records",
+    "read_people",
+    "read_toml",
+    "rubric_dir",
+    "seed_dir",
+]
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BASE_COLUMNS: tuple[str, ...] = ("employee_id", "name", "email", "team", "track", "manager_id")
+COLUMNS: tuple[str, ...] = BASE_COLUMNS + DOMAINS
+#: People files larger than this are refused before parsing (a 100,000-person CSV is ~8 MiB).
+MAX_INPUT_BYTES = 64 * 1024 * 1024
+_MAX_FIELD_CHARS = 4096
+
+
+def rubric_dir() -> Path:
+    return Path(os.environ.get("PLANNER_RUBRIC_DIR", PROJECT_ROOT / "rubrics"))
+
+
+def seed_dir() -> Path:
+    return Path(os.environ.get("PLANNER_SEED_DIR", PROJECT_ROOT / "seed_data"))
+
+
+@dataclass(frozen=True, slots=True)
+class InputError:
+    """One problem in an input file, located as precisely as we can."""
+
+    source: str
+    reason: str
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = ", ".join(
+            part for part in (f"row {self.row}" if self.row else "", f"column {self.column}" if self.column else "") if part
+        )
+        return f"{self.source}: {where}: {self.reason}" if where else f"{self.source}: {self.reason}"
+
+
+class InputErrors(ValueError):
+    """Raised with every problem found in a file; nothing from that file may be used."""
+
+    def __init__(self, errors: Sequence[InputError]) -> None:
+        self.errors = tuple(errors)
+        more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
+        super().__init__(f"{errors[0]}{more}")
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file; syntax errors become `RubricError` naming the file."""
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except OSError as exc:
+        raise RubricError(str(path), f"cannot read: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise RubricError(str(path), f"not valid TOML: {exc}") from None
+
+
+def load_rubric(path: str | os.PathLike | None = None) -> Rubric:
+    """Load and validate a rubric file (default: ``rubrics/eaism.toml``).
+
+    Errors are `RubricError`s whose message starts with the file name and the key.
+    """
+    path = Path(path) if path else rubric_dir() / "eaism.toml"
+    return parse_rubric_text(path.name, read_toml(path))
+
+
+def parse_rubric_text(source: str, data: Mapping[str, Any]) -> Rubric:
+    try:
+        return parse_rubric(data)
+    except RubricError as exc:
+        raise RubricError(f"{source}: {exc.key}", exc.problem) from None
+
+
+def _decode(source: str, raw: bytes) -> str:
+    if len(raw) > MAX_INPUT_BYTES:
+        raise InputErrors([InputError(source, f"file is {len(raw):,} bytes; the limit is {MAX_INPUT_BYTES:,}")])
+    if not raw.strip():
+        raise InputErrors([InputError(source, "the file is empty")])
+    if b"\x00" in raw:
+        raise InputErrors([InputError(source, "this is a binary file, not CSV or JSON text")])
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        row = raw[: exc.start].count(b"\n") + 1
+        raise InputErrors([InputError(source, f"not UTF-8 text (byte 0x{raw[exc.start]:02x})", row=row)]) from None
+
+
+def read_people(path: str | os.PathLike, *, known_ids: Iterable[str] = ()) -> list[Person]:
+    """Read a people file (``.json``, otherwise CSV) and validate every record.
+
+    `known_ids` are employee ids that exist outside the file (managers may be
+    among them). Raises `InputErrors` listing every problem found.
+    """
+    path = Path(path)
+    source = path.name
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputErrors([InputError(source, "no such file")]) from None
+    except IsADirectoryError:
+        raise InputErrors([InputError(source, "is a directory, not a file")]) from None
+    except OSError as exc:
+        raise InputErrors([InputError(source, f"cannot read: {exc.strerror or exc}")]) from None
+    return parse_people_bytes(source, raw, json_format=path.suffix.lower() == ".json", known_ids=known_ids)
+
+
+def parse_people_bytes(source: str, raw: bytes, *, json_format: bool, known_ids: Iterable[str] = ()) -> list[Person]:
+    text = _decode(source, raw)
+    records = _json_records(source, text) if json_format else _csv_records(source, text)
+    return parse_people_records(source, records, known_ids=known_ids)
+
+
+def _json_records(source: str, text: str) -> Iterable[tuple[int, Mapping[str, Any]]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputErrors([InputError(source, f"not valid JSON: {exc.msg}", row=exc.lineno)]) from None
+    if not isinstance(data, list):
+        raise InputErrors([InputError(source, "expected a JSON list of people")])
+    if not data:
+        raise InputErrors([InputError(source, "the list of people is empty")])
+    errors = [InputError(source, "expected an object", row=n) for n, item in enumerate(data, 1) if not isinstance(item, dict)]
+    if errors:
+        raise InputErrors(errors)
+    return list(enumerate(data, 1))
+
+
+def _csv_records(source: str, text: str) -> list[tuple[int, dict[str, str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except csv.Error as exc:
+        raise InputErrors([InputError(source, f"unreadable CSV header: {exc}", row=1)]) from None
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise InputErrors([InputError(source, "missing column", row=1, column=c) for c in missing])
+    dupes = sorted({h for h in header if header.count(h) > 1 and h in COLUMNS})
+    if dupes:
+        raise InputErrors([InputError(source, "column appears twice", row=1, column=c) for c in dupes])
+    positions = [(c, header.index(c)) for c in COLUMNS]
+    width = len(header)
+    records: list[tuple[int, dict[str, str]]] = []
+    errors: list[InputError] = []
+    row = 1
+    try:
+        for row, fields in enumerate(reader, 2):
+            if not fields or (len(fields) == 1 and not fields[0].strip()):
+                continue
+            if len(fields) != width:
+                errors.append(InputError(source, f"expected {width} fields, found {len(fields)}", row=row))
+                continue
+            records.append((row, {c: fields[i] for c, i in positions}))
+    except csv.Error as exc:
+        errors.append(InputError(source, f"unreadable CSV: {exc}", row=row + 1))
+    if errors:
+        raise InputErrors(errors)
+    if not records:
+        raise InputErrors([InputError(source, "no people in the file (only a header)", row=2)])
+    return records
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _level(value: Any) -> int | None | str:
+    """Return a level, None for blank, or an error reason."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        return f"expected a whole number 0-{MAX_LEVEL}, got {str(value).lower()}"
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.strip().lstrip("+-").isdigit() and value.strip().isascii():
+        number = int(value.strip())
+    else:
+        shown = value if isinstance(value, str) else json.dumps(value)
+        return f"expected a whole number 0-{MAX_LEVEL}, got {shown[:20]!r}"
+    if not 0 <= number <= MAX_LEVEL:
+        return f"level {number} is out of range 0-{MAX_LEVEL}"
+    return number
+
+
+def parse_people_records(
+    source: str, records: Iterable[tuple[int, Mapping[str, Any]]], *, known_ids: Iterable[str] = ()
+) -> list[Person]:
+    """Validate ``(row, record)`` pairs into people, collecting every error."""
+    people: list[Person] = []
+    errors: list[InputError] = []
+    first_row: dict[str, int] = {}
+    managers: list[tuple[int, str, str]] = []
+    for row, record in records:
+        bad = False
+
+        def fail(column: str | None, reason: str) -> None:
+            nonlocal bad
+            bad = True
+            errors.append(InputError(source, reason, row=row, column=column))
+
+        for column in COLUMNS:
+            value = record.get(column)
+            if value is not None and not isinstance(value, (str, int)) or len(_text(value)) > _MAX_FIELD_CHARS:
+                fail(column, f"expected a short text or number (at most {_MAX_FIELD_CHARS} characters)")
+        if bad:
+            continue
+        employee_id = _text(record.get("employee_id"))
+        name = _text(record.get("name"))
+        track = _text(record.get("track"))
+        if not employee_id:
+            fail("employee_id", "employee id is blank")
+        elif employee_id in first_row:
+            fail("employee_id", f"duplicate id {employee_id!r} (first on row {first_row[employee_id]})")
+        else:
+            first_row[employee_id] = row
+        if not name:
+            fail("name", "name is blank")
+        if track not in TRACKS:
+            fail("track", f"unknown track {track!r} (known: {', '.join(TRACKS)})")
+        email = _text(record.get("email"))
+        if email and ("@" not in email or " " in email):
+            fail("email", f"not an email address: {email!r}")
+        levels = []
+        for domain in DOMAINS:
+            level = _level(record.get(domain))
+            if isinstance(level, str):
+                fail(domain, level)
+            levels.append(level)
+        manager_id = _text(record.get("manager_id")) or None
+        if manager_id is not None:
+            if manager_id == employee_id:
+                fail("manager_id", "a person cannot be their own manager")
+            managers.append((row, employee_id, manager_id))
+        if not bad:
+            people.append(
+                Person(
+                    employee_id=employee_id,
+                    name=name,
+                    email=email,
+                    team=_text(record.get("team")),
+                    track=track,
+                    manager_id=manager_id,
+                    profile=Profile(tuple(levels)),
+                )
+            )
+    known = set(first_row) | set(known_ids)
+    for row, employee_id, manager_id in managers:
+        if manager_id not in known and manager_id != employee_id:
+            errors.append(InputError(source, f"manager {manager_id!r} is not in the file", row=row, column="manager_id"))
+    if errors:
+        errors.sort(key=lambda e: (e.row or 0, COLUMNS.index(e.column) if e.column in COLUMNS else -1))
+        raise InputErrors(errors)
+    return people

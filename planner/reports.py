@@ -1,0 +1,291 @@
+"""Shape domain results for people and programs: JSON-ready dicts, tables, Markdown, CSV.
+
+The CLI, the API and the web pages all call these, so the same question always
+gets an answer of the same shape.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from planner.domain.careers import Roadmap
+from planner.domain.model import DOMAINS, LEVELS, MAX_LEVEL, Person, StageSpec
+from planner.domain.sequencing import HiringPlan
+from planner.domain.staging import Finding, OrgAssessment
+
+__all__ = [
+    "assessment_dict",
+    "assessment_table",
+    "csv_safe",
+    "plan_csv",
+    "plan_dict",
+    "plan_markdown",
+    "roadmap_dict",
+    "roadmap_markdown",
+    "stage_dict",
+    "write_csv",
+]
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: Any) -> Any:
+    """Neutralise a cell a spreadsheet would run as a formula (prefix it with a quote)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([csv_safe(cell) for cell in row] for row in rows)
+    return buffer.getvalue()
+
+
+def stage_dict(stage: StageSpec) -> dict[str, Any]:
+    return {"number": stage.number, "name": stage.name}
+
+
+def _findings(findings: Iterable[Finding]) -> list[dict[str, str]]:
+    return [{"code": f.code, "message": f.message} for f in findings]
+
+
+def assessment_dict(assessment: OrgAssessment, *, employees: bool = True) -> dict[str, Any]:
+    """The answer to "where does this organisation stand?" (the CLI's `assess --format json`)."""
+    rubric = assessment.rubric
+    gate = assessment.next_gate
+    result: dict[str, Any] = {
+        "rubric": {"name": rubric.name, "version": rubric.version},
+        "headcount": assessment.headcount,
+        "stage": {**stage_dict(assessment.stage), "summary": assessment.stage.summary},
+        "next_stage": None if gate is None else {
+            **stage_dict(gate.stage),
+            "blockers": [s.message for s in gate.shortfalls],
+        },
+        "blocked_by": assessment.blockers_text(),
+        "level_counts": {str(level): assessment.level_counts[level] for level in LEVELS},
+        "operationalization_gap": assessment.operationalization_gap,
+        "warnings": _findings(assessment.warnings),
+        "gates": [
+            {
+                **stage_dict(g.stage),
+                "met": g.met,
+                "shortfalls": [
+                    {
+                        "level": s.requirement.level,
+                        "domain": s.requirement.domain,
+                        "needed": s.needed,
+                        "have": s.have,
+                        "message": s.message,
+                    }
+                    for s in g.shortfalls
+                ],
+            }
+            for g in assessment.gates
+        ],
+        "domain_coverage": {
+            domain: {str(level): counts[level - 1] for level in range(1, MAX_LEVEL + 1)}
+            for domain, counts in assessment.coverage.items()
+        },
+    }
+    if employees:
+        titles = {level: rubric.level_title(level) for level in LEVELS}
+        result["employees"] = [
+            {
+                "employee_id": s.person.employee_id,
+                "name": s.person.name,
+                "team": s.person.team,
+                "track": s.person.track,
+                "level": s.level,
+                "level_title": titles[s.level],
+                "domains": s.person.profile.as_dict(),
+                "not_assessed": list(s.not_assessed),
+                "next_level_gaps": dict(s.next_level_gaps),
+            }
+            for s in assessment.scores
+        ]
+    return result
+
+
+def plan_dict(plan: HiringPlan) -> dict[str, Any]:
+    """The answer to "whom do we hire or develop, in what order?" (`plan --format json`)."""
+    return {
+        "current_stage": stage_dict(plan.current_stage),
+        "target_stage": stage_dict(plan.target_stage),
+        "projected_stage": stage_dict(plan.projected_stage),
+        "per_quarter": plan.per_quarter,
+        "total_hires": plan.total_hires,
+        "total_promotions": plan.total_promotions,
+        "quarters": plan.quarters,
+        "phases": [
+            {
+                "phase": n,
+                "level": p.level,
+                "title": p.title,
+                "builds": p.builds,
+                "critical": p.critical,
+                "needed": p.needed,
+                "have": p.have,
+                "hires": p.hires,
+                "promotions": [pr.employee_id for pr in p.promotions],
+                "promotion_details": [
+                    {
+                        "employee_id": pr.employee_id,
+                        "name": pr.name,
+                        "from_level": pr.from_level,
+                        "to_level": pr.to_level,
+                        "domain_deltas": dict(pr.deltas),
+                    }
+                    for pr in p.promotions
+                ],
+                "focus_domains": list(p.focus_domains),
+                "rationale": p.rationale,
+                "quarter": p.quarter,
+                "end_quarter": p.end_quarter,
+            }
+            for n, p in enumerate(plan.phases, 1)
+        ],
+        "warnings": _findings(plan.warnings),
+    }
+
+
+def roadmap_dict(person: Person, roadmap: Roadmap) -> dict[str, Any]:
+    """A person's route to their target level (`roadmap --format json`)."""
+    return {
+        "employee_id": person.employee_id,
+        "name": person.name,
+        "track": roadmap.track,
+        "current_level": roadmap.current_level,
+        "target_level": roadmap.target_level,
+        "target_track": roadmap.target_track,
+        "total_effort": roadmap.total_effort,
+        "steps": [
+            {
+                "from": {"track": s.source[0], "level": s.source[1]},
+                "to": {"track": s.target[0], "level": s.target[1]},
+                "kind": s.kind,
+                "key_move": s.key_move,
+                "effort": s.effort,
+                "domain_deltas": dict(s.deltas),
+            }
+            for s in roadmap.steps
+        ],
+    }
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], markdown: bool = False) -> str:
+    """Align columns for a terminal, or lay them out as a Markdown table."""
+    cells = [[str(h) for h in headers], *[["" if c is None else str(c) for c in row] for row in rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    if markdown:
+        def fmt(row: Sequence[str]) -> str:
+            return "| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |"
+        rule = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
+    else:
+        def fmt(row: Sequence[str]) -> str:
+            return "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
+        rule = "  ".join("-" * w for w in widths)
+    return "\n".join([fmt(cells[0]), rule, *map(fmt, cells[1:])])
+
+
+def _gaps_text(gaps: dict[str, int]) -> str:
+    return ", ".join(f"{d} +{n}" for d, n in gaps.items()) or "-"
+
+
+def assessment_table(assessment: OrgAssessment) -> str:
+    """A terminal report: stage, blockers, warnings, level mix, coverage, then people."""
+    rubric = assessment.rubric
+    out = [
+        f"Stage {assessment.stage.number} of {rubric.max_stage}: {assessment.stage.name}"
+        f"  ({assessment.headcount} people, rubric {rubric.version})",
+        assessment.blockers_text(),
+        "",
+    ]
+    if assessment.warnings:
+        out += ["Warnings"] + [f"  [{w.code}] {w.message}" for w in assessment.warnings] + [""]
+    out += ["Levels", _table(
+        ["level", "title", "people"],
+        [[f"L{lv}", rubric.level_title(lv), assessment.level_counts[lv]] for lv in LEVELS],
+    ), ""]
+    out += ["Domain coverage (people at or above each level)", _table(
+        ["domain", *(f"L{lv}+" for lv in range(1, MAX_LEVEL + 1))],
+        [[d, *assessment.coverage[d]] for d in DOMAINS],
+    ), ""]
+    out += ["People", _table(
+        ["id", "name", "team", "level", "to reach next level"],
+        [[s.person.employee_id, s.person.name, s.person.team, f"L{s.level}", _gaps_text(dict(s.next_level_gaps))]
+         for s in assessment.scores],
+    )]
+    return "\n".join(out) + "\n"
+
+
+def _quarters(start: int | None, end: int | None) -> str:
+    if start is None:
+        return "-"
+    return f"Q{start}" if start == end else f"Q{start}-Q{end}"
+
+
+def plan_markdown(plan: HiringPlan) -> str:
+    out = [
+        f"# Hiring plan: stage {plan.current_stage.number} ({plan.current_stage.name}) "
+        f"to stage {plan.target_stage.number} ({plan.target_stage.name})",
+        "",
+        f"{plan.total_hires} external hire{'s' if plan.total_hires != 1 else ''}, "
+        f"{plan.total_promotions} internal promotion{'s' if plan.total_promotions != 1 else ''}"
+        + (f", over {plan.quarters} quarter{'s' if plan.quarters != 1 else ''}" if plan.quarters else "")
+        + (f" at up to {plan.per_quarter} hires a quarter" if plan.per_quarter else "")
+        + f". Projected stage: {plan.projected_stage.number} ({plan.projected_stage.name}).",
+        "",
+    ]
+    if plan.warnings:
+        out += ["## Warnings", "", *(f"- **{w.code}**: {w.message}" for w in plan.warnings), ""]
+    out += ["## Phases", "", _table(
+        ["phase", "level", "title", "critical", "hires", "promotions", "focus domains", "quarters"],
+        [[n, f"L{p.level}", p.title, "yes" if p.critical else "", p.hires, len(p.promotions),
+          ", ".join(p.focus_domains), _quarters(p.quarter, p.end_quarter)] for n, p in enumerate(plan.phases, 1)],
+        markdown=True,
+    ), ""]
+    for n, p in enumerate(plan.phases, 1):
+        out += [f"### Phase {n}: L{p.level} {p.title}{' (critical)' if p.critical else ''}", "", p.rationale, ""]
+        if p.promotions:
+            out += ["Develop from within:", ""]
+            out += [f"- {pr.name} ({pr.employee_id}), L{pr.from_level} to L{pr.to_level}: {_gaps_text(dict(pr.deltas))}"
+                    for pr in p.promotions]
+            out.append("")
+    return "\n".join(out)
+
+
+def plan_csv(plan: HiringPlan) -> str:
+    return write_csv(
+        ["phase", "level", "title", "critical", "hires", "promotions", "focus_domains", "quarter", "end_quarter",
+         "rationale"],
+        [[n, p.level, p.title, str(p.critical).lower(), p.hires, ";".join(pr.employee_id for pr in p.promotions),
+          ";".join(p.focus_domains), p.quarter or "", p.end_quarter or "", p.rationale]
+         for n, p in enumerate(plan.phases, 1)],
+    )
+
+
+def roadmap_markdown(person: Person, roadmap: Roadmap, level_title) -> str:
+    out = [
+        f"# Roadmap for {person.name} ({person.employee_id})",
+        "",
+        f"Now L{roadmap.current_level} {level_title(roadmap.current_level)} on the {roadmap.track} track; "
+        f"target L{roadmap.target_level} {level_title(roadmap.target_level)}"
+        + (f" on the {roadmap.target_track} track" if roadmap.target_track != roadmap.track else "")
+        + f". Total effort {roadmap.total_effort}.",
+        "",
+    ]
+    if not roadmap.steps:
+        return "\n".join(out + ["Already there: no steps needed.", ""])
+    out.append(_table(
+        ["step", "from", "to", "grow", "effort"],
+        [[n, f"{s.source[0]} L{s.source[1]}", f"{s.target[0]} L{s.target[1]}" + (" (key move)" if s.key_move else ""),
+          _gaps_text(dict(s.deltas)), s.effort] for n, s in enumerate(roadmap.steps, 1)],
+        markdown=True,
+    ))
+    return "\n".join(out) + "\n"
