@@ -29,10 +29,13 @@ __all__ = [
     "MAX_INPUT_BYTES",
     "PROJECT_ROOT",
     "load_rubric",
+    "parse_people_bytes",
     "parse_people_records",
+    "parse_rubric_toml",
     "read_people",
     "read_toml",
     "rubric_dir",
+    "rubric_source",
     "seed_dir",
 ]
 
@@ -102,6 +105,24 @@ def parse_rubric_text(source: str, data: Mapping[str, Any]) -> Rubric:
         return parse_rubric(data)
     except RubricError as exc:
         raise RubricError(f"{source}: {exc.key}", exc.problem) from None
+
+
+def parse_rubric_toml(source: str, text: str) -> Rubric:
+    """Parse and validate rubric TOML text (an upload, or a version stored in the database)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RubricError(source, f"not valid TOML: {exc}") from None
+    return parse_rubric_text(source, data)
+
+
+def rubric_source(path: str | os.PathLike | None = None) -> str:
+    """The text of a rubric file (default: ``rubrics/eaism.toml``), to store as a version."""
+    path = Path(path) if path else rubric_dir() / "eaism.toml"
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RubricError(str(path), f"cannot read: {exc}") from None
 
 
 def _decode(source: str, raw: bytes) -> str:

@@ -8,6 +8,7 @@ import sys
 import click
 
 from planner.cli.analysis import assess, plan, roadmap, rubric
+from planner.cli.database import backup, db, export, import_, seed
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -16,7 +17,7 @@ def cli() -> None:
     """Plan AI hiring and skills growth with the Enterprise AI Skills Maturity Model."""
 
 
-for command in (assess, plan, roadmap, rubric):
+for command in (assess, plan, roadmap, rubric, db, seed, import_, export, backup):
     cli.add_command(command)
 
 

@@ -12,7 +12,9 @@ from planner.domain.staging import assess_org
 from planner.loaders import InputErrors, read_people
 from planner import reports
 
-PEOPLE_FILE = click.argument("file", type=click.Path(dir_okay=True, path_type=str))
+PEOPLE_FILE = click.argument("file", required=False, type=click.Path(dir_okay=True, path_type=str))
+ORG_OPTION = click.option("--org", "organisation", default=None,
+                          help="Without FILE: the organisation in the database (default: the only one).")
 
 
 def _people(file: str):
@@ -22,18 +24,35 @@ def _people(file: str):
         fail_input(errors)
 
 
+def _rubric_and_people(file: str | None, organisation: str | None, rubric_path: str | None):
+    """From FILE when given (file mode), else the organisation stored in the database."""
+    if file is not None:
+        return load_rubric_or_fail(rubric_path), _people(file)
+    from planner.cli.database import db_session, organisation_or_fail
+    from planner.db.repository import load_people
+    from planner.services.rubrics import organisation_rubric
+
+    with db_session() as session:
+        org = organisation_or_fail(session, organisation)
+        rubric = load_rubric_or_fail(rubric_path) if rubric_path else organisation_rubric(
+            session, organisation_id=org.id).rubric
+        return rubric, load_people(session, organisation_id=org.id)
+
+
 @click.command()
 @PEOPLE_FILE
 @click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="table", show_default=True)
+@ORG_OPTION
 @rubric_option
-def assess(file: str, fmt: str, rubric_path: str | None) -> None:
+def assess(file: str | None, fmt: str, organisation: str | None, rubric_path: str | None) -> None:
     """Score everyone in FILE and place the organisation on the stage ladder.
 
     FILE is a CSV (employee_id,name,email,team,track,manager_id and the eight
     domain columns, levels 0-5, blank for not assessed) or a JSON list of the same.
+    Without FILE, the organisation stored in the database is assessed.
     """
-    rubric = load_rubric_or_fail(rubric_path)
-    assessment = assess_org(rubric, _people(file))
+    rubric, people = _rubric_and_people(file, organisation, rubric_path)
+    assessment = assess_org(rubric, people)
     if fmt == "json":
         emit_json(reports.assessment_dict(assessment))
     else:
@@ -45,12 +64,14 @@ def assess(file: str, fmt: str, rubric_path: str | None) -> None:
 @click.option("--target-stage", type=click.IntRange(1, 5), default=None, help="Stage to plan for (default: next).")
 @click.option("--per-quarter", type=click.IntRange(min=1), default=None, help="External hires possible per quarter.")
 @click.option("--format", "fmt", type=click.Choice(["json", "md", "csv"]), default="md", show_default=True)
+@ORG_OPTION
 @rubric_option
-def plan(file: str, target_stage: int | None, per_quarter: int | None, fmt: str, rubric_path: str | None) -> None:
-    """Recommend phased hiring and internal promotion to reach a target stage."""
-    rubric = load_rubric_or_fail(rubric_path)
+def plan(file: str | None, target_stage: int | None, per_quarter: int | None, fmt: str, organisation: str | None,
+         rubric_path: str | None) -> None:
+    """Recommend phased hiring and internal promotion to reach a target stage (FILE, or the database)."""
+    rubric, people = _rubric_and_people(file, organisation, rubric_path)
     try:
-        result = plan_hiring(assess_org(rubric, _people(file)), target_stage, per_quarter)
+        result = plan_hiring(assess_org(rubric, people), target_stage, per_quarter)
     except PlanError as exc:
         fail(f"--{exc.field.replace('_', '-')}: {exc.message}")
     if fmt == "json":
@@ -68,14 +89,16 @@ def plan(file: str, target_stage: int | None, per_quarter: int | None, fmt: str,
 @click.option("--track", "target_track", type=click.Choice(TRACKS), default=None,
               help="Track to end on (default: the person's own).")
 @click.option("--format", "fmt", type=click.Choice(["json", "md"]), default="md", show_default=True)
+@ORG_OPTION
 @rubric_option
-def roadmap(file: str, employee_id: str, target_level: int | None, target_track: str | None, fmt: str,
-            rubric_path: str | None) -> None:
-    """Show one person's least-effort path to a target level on the career graph."""
-    rubric = load_rubric_or_fail(rubric_path)
-    person = next((p for p in _people(file) if p.employee_id == employee_id), None)
+def roadmap(file: str | None, employee_id: str, target_level: int | None, target_track: str | None, fmt: str,
+            organisation: str | None, rubric_path: str | None) -> None:
+    """Show one person's least-effort path to a target level on the career graph (FILE, or the database)."""
+    rubric, people = _rubric_and_people(file, organisation, rubric_path)
+    person = next((p for p in people if p.employee_id == employee_id), None)
     if person is None:
-        fail(f"{click.format_filename(file, shorten=True)}: no employee {employee_id!r} (--employee takes an id from the file)")
+        where = click.format_filename(file, shorten=True) if file else "the database"
+        fail(f"{where}: no employee {employee_id!r} (--employee takes an id from {'the file' if file else 'there'})")
     result = build_roadmap(career_graph(rubric), rubric, person.profile, person.track, target_level, target_track)
     if fmt == "json":
         emit_json(reports.roadmap_dict(person, result))

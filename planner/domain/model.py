@@ -24,6 +24,7 @@ __all__ = [
     "Requirement",
     "Rubric",
     "StageSpec",
+    "Team",
     "TrackSpec",
     "frozen_mapping",
 ]
@@ -121,6 +122,15 @@ class Person:
     email: str = ""
     team: str = ""
     manager_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Team:
+    """A team and the employee ids of the people who manage it."""
+
+    slug: str
+    name: str
+    manager_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

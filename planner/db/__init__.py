@@ -1,0 +1,1 @@
+"""Storage: SQLModel tables, the engine, data access (never commits) and Alembic migrations."""

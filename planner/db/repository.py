@@ -1,0 +1,367 @@
+"""Data access: keyword-only functions that read and write rows and return domain objects.
+
+Nothing here commits or rolls back; the service layer owns transactions. Bulk
+paths use SQLAlchemy Core statements so a 100,000-person import stays close to a
+bare ``executemany``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlmodel import Session
+
+from planner.db.tables import (
+    AssessmentRow,
+    AuditRow,
+    OrganisationRow,
+    PersonRow,
+    RubricVersionRow,
+    TeamManagerRow,
+    TeamRow,
+    UserRow,
+)
+from planner.domain.assessments import AssessmentEntry
+from planner.domain.model import DOMAINS, Person, Profile, Team
+
+__all__ = [
+    "Account",
+    "Organisation",
+    "StoredPerson",
+    "add_assessments",
+    "add_audit",
+    "add_organisation",
+    "active_rubric_version",
+    "add_rubric_version",
+    "bump_person_version",
+    "count_assessments",
+    "ensure_teams",
+    "find_account",
+    "find_organisation",
+    "get_person",
+    "insert_people",
+    "list_accounts",
+    "list_organisations",
+    "load_people",
+    "load_teams",
+    "person_history",
+    "rebuild_team_managers",
+    "stored_people",
+    "team_ids",
+    "update_people",
+]
+
+_LEVEL_COLUMNS = [getattr(PersonRow, d) for d in DOMAINS]
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """A sign-in account and whom it is linked to (what access is scoped by)."""
+
+    id: int
+    organisation_id: int
+    email: str
+    role: str
+    employee_id: str | None
+    password_hash: str
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPerson:
+    """A person as stored: the domain person plus the row id and lock version."""
+
+    id: int
+    version: int
+    person: Person
+
+
+# --- organisations -----------------------------------------------------------
+
+def find_organisation(session: Session, *, name: str | None = None, organisation_id: int | None = None) -> Organisation | None:
+    """Find an organisation by name or id; with neither, the only one (None if 0 or several)."""
+    query = select(OrganisationRow.id, OrganisationRow.name)
+    if name is not None:
+        query = query.where(OrganisationRow.name == name)
+    if organisation_id is not None:
+        query = query.where(OrganisationRow.id == organisation_id)
+    rows = session.execute(query.limit(2)).all()
+    return Organisation(*rows[0]) if len(rows) == 1 else None
+
+
+def list_organisations(session: Session) -> list[Organisation]:
+    return [Organisation(*row) for row in session.execute(select(OrganisationRow.id, OrganisationRow.name).order_by(OrganisationRow.name))]
+
+
+def add_organisation(session: Session, *, name: str) -> Organisation:
+    row = OrganisationRow(name=name)
+    session.add(row)
+    session.flush()
+    return Organisation(row.id, row.name)
+
+
+# --- teams -------------------------------------------------------------------
+
+def team_ids(session: Session, *, organisation_id: int) -> dict[str, int]:
+    """``{team slug: row id}`` for the organisation."""
+    rows = session.execute(select(TeamRow.slug, TeamRow.id).where(TeamRow.organisation_id == organisation_id))
+    return dict(rows.all())
+
+
+def ensure_teams(session: Session, *, organisation_id: int, names: Mapping[str, str]) -> dict[str, int]:
+    """Create missing teams (slug -> display name) and rename changed ones; return slug -> id."""
+    existing = {slug: (tid, name) for tid, slug, name in session.execute(
+        select(TeamRow.id, TeamRow.slug, TeamRow.name).where(TeamRow.organisation_id == organisation_id))}
+    new = [{"organisation_id": organisation_id, "slug": s, "name": n, "version": 1}
+           for s, n in names.items() if s not in existing]
+    if new:
+        session.execute(insert(TeamRow), new)
+    renamed = [{"b_id": existing[s][0], "b_name": n} for s, n in names.items() if s in existing and existing[s][1] != n]
+    if renamed:
+        table = TeamRow.__table__
+        session.execute(
+            update(table).where(table.c.id == bindparam("b_id")).values(name=bindparam("b_name"), version=table.c.version + 1),
+            renamed,
+        )
+    return team_ids(session, organisation_id=organisation_id)
+
+
+def load_teams(session: Session, *, organisation_id: int) -> list[Team]:
+    managers: dict[int, list[str]] = defaultdict(list)
+    for team_id, employee_id in session.execute(
+        select(TeamManagerRow.team_id, PersonRow.employee_id)
+        .join(PersonRow, PersonRow.id == TeamManagerRow.person_id)
+        .where(PersonRow.organisation_id == organisation_id)
+        .order_by(PersonRow.employee_id)
+    ):
+        managers[team_id].append(employee_id)
+    rows = session.execute(
+        select(TeamRow.id, TeamRow.slug, TeamRow.name).where(TeamRow.organisation_id == organisation_id).order_by(TeamRow.name)
+    )
+    return [Team(slug, name, tuple(managers[tid])) for tid, slug, name in rows]
+
+
+def rebuild_team_managers(session: Session, *, organisation_id: int) -> None:
+    """Derive each team's managers from reporting lines.
+
+    A team is managed by the team members its other members report to; a team
+    whose members all report outside it is managed by whoever most of them report to.
+    """
+    rows = session.execute(
+        select(PersonRow.id, PersonRow.team_id, PersonRow.manager_id).where(PersonRow.organisation_id == organisation_id)
+    ).all()
+    team_of = {pid: tid for pid, tid, _ in rows}
+    reports: dict[int, Counter] = defaultdict(Counter)
+    for pid, tid, manager in rows:
+        if tid is not None and manager is not None:
+            reports[tid][manager] += 1
+    pairs = []
+    for tid, counts in reports.items():
+        inside = [m for m in counts if team_of.get(m) == tid]
+        chosen = inside or [counts.most_common(1)[0][0]]
+        pairs += [{"team_id": tid, "person_id": m} for m in sorted(chosen)]
+    org_teams = select(TeamRow.id).where(TeamRow.organisation_id == organisation_id)
+    session.execute(delete(TeamManagerRow).where(TeamManagerRow.team_id.in_(org_teams)))
+    if pairs:
+        session.execute(insert(TeamManagerRow), pairs)
+
+
+# --- people ------------------------------------------------------------------
+
+def _people_query(organisation_id: int):
+    return select(
+        PersonRow.id, PersonRow.version, PersonRow.employee_id, PersonRow.name, PersonRow.email, PersonRow.track,
+        PersonRow.team_id, PersonRow.manager_id, *_LEVEL_COLUMNS,
+    ).where(PersonRow.organisation_id == organisation_id).order_by(PersonRow.employee_id)
+
+
+def stored_people(session: Session, *, organisation_id: int, person_ids: Iterable[int] | None = None) -> list[StoredPerson]:
+    """Every person of the organisation (or just `person_ids`), in employee-id order."""
+    slugs = {tid: slug for slug, tid in team_ids(session, organisation_id=organisation_id).items()}
+    query = _people_query(organisation_id)
+    if person_ids is not None:
+        query = query.where(PersonRow.id.in_(list(person_ids)))
+    rows = session.execute(query).all()
+    employee_ids = dict(session.execute(
+        select(PersonRow.id, PersonRow.employee_id).where(PersonRow.organisation_id == organisation_id)
+    ).all()) if person_ids is not None else {row[0]: row[2] for row in rows}
+    return [
+        StoredPerson(
+            id=row[0],
+            version=row[1],
+            person=Person(
+                employee_id=row[2], name=row[3], email=row[4], track=row[5],
+                team=slugs.get(row[6], ""), manager_id=employee_ids.get(row[7]), profile=Profile(tuple(row[8:])),
+            ),
+        )
+        for row in rows
+    ]
+
+
+def load_people(session: Session, *, organisation_id: int) -> list[Person]:
+    """The organisation's people with their current (scored) profiles."""
+    return [s.person for s in stored_people(session, organisation_id=organisation_id)]
+
+
+def get_person(session: Session, *, organisation_id: int, employee_id: str) -> StoredPerson | None:
+    row_id = session.execute(
+        select(PersonRow.id).where(PersonRow.organisation_id == organisation_id, PersonRow.employee_id == employee_id)
+    ).scalar_one_or_none()
+    if row_id is None:
+        return None
+    return stored_people(session, organisation_id=organisation_id, person_ids=[row_id])[0]
+
+
+def insert_people(session: Session, *, organisation_id: int, rows: Sequence[Mapping[str, Any]]) -> dict[str, int]:
+    """Insert person rows (columns as in `PersonRow`, managers unset); return employee_id -> id."""
+    if rows:
+        session.execute(insert(PersonRow), [{"organisation_id": organisation_id, "version": 1, **r} for r in rows])
+    return dict(session.execute(
+        select(PersonRow.employee_id, PersonRow.id).where(PersonRow.organisation_id == organisation_id)
+    ).all())
+
+
+def update_people(session: Session, *, changes: Sequence[Mapping[str, Any]], bump_version: bool = True) -> None:
+    """Apply per-person column changes: each mapping has ``id`` plus the columns to set.
+
+    Edits bump the lock version; completing a row created in the same transaction
+    need not. Changes are grouped by the columns they touch, one executemany each.
+    """
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    for change in changes:
+        columns = tuple(sorted(k for k in change if k != "id"))
+        groups[columns].append({"b_id": change["id"], **{f"b_{c}": change[c] for c in columns}})
+    for columns, params in groups.items():
+        # A Core statement on the table: an ORM bulk UPDATE would insist on "by primary key" mode.
+        table = PersonRow.__table__
+        statement = (
+            update(table).where(table.c.id == bindparam("b_id"))
+            .values(version=table.c.version + int(bump_version), updated_at=func.current_timestamp(),
+                    **{c: bindparam(f"b_{c}") for c in columns})
+        )
+        session.execute(statement, params)
+
+
+def bump_person_version(session: Session, *, person_id: int, expected_version: int,
+                        levels: Mapping[str, int] | None = None) -> bool:
+    """Compare-and-set: bump the version (and set `levels`) only if it is still `expected_version`.
+
+    Returns False when someone else wrote first: the caller must refuse the stale write.
+    """
+    result = session.execute(
+        update(PersonRow)
+        .where(PersonRow.id == person_id, PersonRow.version == expected_version)
+        .values(version=PersonRow.version + 1, updated_at=func.current_timestamp(), **dict(levels or {}))
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+# --- assessments -------------------------------------------------------------
+
+def add_assessments(session: Session, *, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Append assessment history rows (never updates existing ones)."""
+    if rows:
+        session.execute(insert(AssessmentRow), list(rows))
+
+
+def person_history(session: Session, *, person_id: int, employee_id: str) -> list[AssessmentEntry]:
+    """Every assessment of a person, oldest first, with the rubric version each used."""
+    rows = session.execute(
+        select(AssessmentRow.domain, AssessmentRow.level, AssessmentRow.kind, AssessmentRow.created_at,
+               AssessmentRow.evidence, AssessmentRow.assessor, RubricVersionRow.label)
+        .outerjoin(RubricVersionRow, RubricVersionRow.id == AssessmentRow.rubric_version_id)
+        .where(AssessmentRow.person_id == person_id)
+        .order_by(AssessmentRow.id)
+    )
+    return [AssessmentEntry(employee_id, d, lv, k, at, ev, who, rv) for d, lv, k, at, ev, who, rv in rows]
+
+
+def count_assessments(session: Session, *, organisation_id: int) -> int:
+    return session.execute(
+        select(func.count(AssessmentRow.id)).join(PersonRow, PersonRow.id == AssessmentRow.person_id)
+        .where(PersonRow.organisation_id == organisation_id)
+    ).scalar_one()
+
+
+# --- rubric versions -----------------------------------------------------------
+
+def add_rubric_version(session: Session, *, organisation_id: int | None, label: str, sha256: str, content: str,
+                       at: datetime) -> int:
+    """Store a rubric text (deduplicated by hash) and make it the active one; return its id."""
+    existing = session.execute(
+        select(RubricVersionRow.id).where(RubricVersionRow.organisation_id == organisation_id,
+                                          RubricVersionRow.sha256 == sha256)
+    ).scalar_one_or_none()
+    session.execute(update(RubricVersionRow).where(RubricVersionRow.organisation_id == organisation_id)
+                    .values(active=False).execution_options(synchronize_session=False))
+    if existing is not None:
+        session.execute(update(RubricVersionRow).where(RubricVersionRow.id == existing).values(active=True)
+                        .execution_options(synchronize_session=False))
+        return existing
+    row = RubricVersionRow(organisation_id=organisation_id, label=label, sha256=sha256, content=content,
+                           active=True, created_at=at)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def active_rubric_version(session: Session, *, organisation_id: int) -> tuple[int, str, str] | None:
+    """``(id, label, content)`` of the organisation's active rubric, if it has uploaded one."""
+    row = session.execute(
+        select(RubricVersionRow.id, RubricVersionRow.label, RubricVersionRow.content)
+        .where(RubricVersionRow.organisation_id == organisation_id, RubricVersionRow.active.is_(True))
+    ).first()
+    return tuple(row) if row else None
+
+
+# --- accounts ------------------------------------------------------------------
+
+def _account_query():
+    return select(UserRow.id, UserRow.organisation_id, UserRow.email, UserRow.role, PersonRow.employee_id,
+                  UserRow.password_hash, UserRow.active).outerjoin(PersonRow, PersonRow.id == UserRow.person_id)
+
+
+def find_account(session: Session, *, email: str | None = None, account_id: int | None = None,
+                 token_hash: str | None = None) -> Account | None:
+    query = _account_query()
+    if email is not None:
+        query = query.where(func.lower(UserRow.email) == email.strip().lower())
+    elif account_id is not None:
+        query = query.where(UserRow.id == account_id)
+    elif token_hash is not None:
+        query = query.where(UserRow.token_hash == token_hash)
+    else:
+        return None
+    row = session.execute(query).first()
+    return Account(*row) if row else None
+
+
+def list_accounts(session: Session, *, organisation_id: int) -> list[Account]:
+    return [Account(*row) for row in session.execute(
+        _account_query().where(UserRow.organisation_id == organisation_id).order_by(UserRow.role, UserRow.email))]
+
+
+# --- audit ---------------------------------------------------------------------
+
+def add_audit(session: Session, *, actor: str, action: str, organisation_id: int | None = None,
+              actor_user_id: int | None = None, entity: str = "", entity_id: str = "",
+              before: dict | None = None, after: dict | None = None, details: dict | None = None,
+              at: datetime | None = None) -> None:
+    """Record who did what to which record; the caller's transaction decides if it sticks."""
+    values = dict(actor=actor, action=action, organisation_id=organisation_id, actor_user_id=actor_user_id,
+                  entity=entity, entity_id=str(entity_id), before=before, after=after, details=details)
+    if at is not None:
+        values["at"] = at
+    session.add(AuditRow(**values))

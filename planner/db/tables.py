@@ -1,0 +1,176 @@
+"""SQLModel tables, kept together in one module so relationships never import in circles.
+
+Assessments are append-only history. The current level of each domain is also
+kept on the person row (one column per domain), written in the same transaction
+as the assessment that set it, so reading an organisation is one plain query.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Column, DateTime, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from planner.domain.model import DOMAINS, MAX_LEVEL
+
+__all__ = [
+    "ASSESSMENT_KINDS",
+    "ROLES",
+    "AssessmentRow",
+    "AuditRow",
+    "OrganisationRow",
+    "PersonRow",
+    "RubricVersionRow",
+    "TeamManagerRow",
+    "TeamRow",
+    "UserRow",
+    "utcnow",
+]
+
+#: Who set a level: the person themselves, their manager, or a bulk import by HR.
+ASSESSMENT_KINDS = ("self", "manager", "import")
+ROLES = ("hr", "manager", "individual")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _timestamp(**kwargs: Any) -> Any:
+    return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False, **kwargs))
+
+
+class OrganisationRow(SQLModel, table=True):
+    __tablename__ = "organisation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    version: int = 1
+    created_at: datetime = _timestamp()
+
+
+class TeamRow(SQLModel, table=True):
+    __tablename__ = "team"
+    __table_args__ = (UniqueConstraint("organisation_id", "slug"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    slug: str = Field(max_length=100)
+    name: str = Field(max_length=200)
+    version: int = 1
+
+
+class PersonRow(SQLModel, table=True):
+    __tablename__ = "person"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "employee_id"),
+        *(
+            CheckConstraint(f"{d} BETWEEN 0 AND {MAX_LEVEL}", name=f"ck_person_{d}_range")
+            for d in DOMAINS
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    employee_id: str = Field(max_length=100)
+    name: str = Field(max_length=200)
+    email: str = Field(default="", max_length=320)
+    track: str = Field(max_length=40)
+    team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
+    manager_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    #: Optimistic lock: every write checks the version it read and bumps it.
+    version: int = 1
+    updated_at: datetime = _timestamp()
+    # Current level per domain (None = not assessed); history lives in `assessment`.
+    prompting: int | None = None
+    apis_integration: int | None = None
+    rag_retrieval: int | None = None
+    evaluation: int | None = None
+    observability: int | None = None
+    security: int | None = None
+    governance: int | None = None
+    strategy: int | None = None
+
+
+class TeamManagerRow(SQLModel, table=True):
+    """Which people manage which teams (a manager may have several)."""
+
+    __tablename__ = "team_manager"
+
+    team_id: int = Field(foreign_key="team.id", primary_key=True)
+    person_id: int = Field(foreign_key="person.id", primary_key=True, index=True)
+
+
+class RubricVersionRow(SQLModel, table=True):
+    """A rubric as uploaded; assessments record which one they were scored against."""
+
+    __tablename__ = "rubric_version"
+    __table_args__ = (UniqueConstraint("organisation_id", "sha256"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
+    label: str = Field(max_length=100)
+    sha256: str = Field(max_length=64)
+    content: str
+    active: bool = True
+    created_at: datetime = _timestamp()
+
+
+class UserRow(SQLModel, table=True):
+    __tablename__ = "user_account"
+    __table_args__ = (CheckConstraint("role IN ('hr', 'manager', 'individual')", name="ck_user_role"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    email: str = Field(max_length=320, unique=True)
+    password_hash: str = Field(max_length=300)
+    role: str = Field(max_length=20)
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    #: SHA-256 of the API token; the token itself is shown once and never stored.
+    token_hash: str | None = Field(default=None, max_length=64, index=True)
+    active: bool = True
+    version: int = 1
+    created_at: datetime = _timestamp()
+
+
+class AssessmentRow(SQLModel, table=True):
+    """One level for one domain of one person at one moment. Never updated, never deleted."""
+
+    __tablename__ = "assessment"
+    __table_args__ = (
+        CheckConstraint(f"level BETWEEN 0 AND {MAX_LEVEL}", name="ck_assessment_level"),
+        CheckConstraint("kind IN ('self', 'manager', 'import')", name="ck_assessment_kind"),
+        Index("ix_assessment_person_domain", "person_id", "domain", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id")
+    domain: str = Field(max_length=40)
+    level: int
+    kind: str = Field(max_length=10)
+    evidence: str = Field(default="", max_length=2000)
+    assessor_user_id: int | None = Field(default=None, foreign_key="user_account.id")
+    #: Who assessed, as text, so the history stays readable if the account goes.
+    assessor: str = Field(default="", max_length=320)
+    rubric_version_id: int | None = Field(default=None, foreign_key="rubric_version.id")
+    created_at: datetime = _timestamp()
+
+
+class AuditRow(SQLModel, table=True):
+    """Who did what to which record, and when; before/after for changes."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _timestamp(index=True)
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
+    actor_user_id: int | None = Field(default=None, foreign_key="user_account.id")
+    actor: str = Field(max_length=320)
+    action: str = Field(max_length=60, index=True)
+    entity: str = Field(default="", max_length=60)
+    entity_id: str = Field(default="", max_length=100)
+    before: dict | None = Field(default=None, sa_column=Column(JSON))
+    after: dict | None = Field(default=None, sa_column=Column(JSON))
+    details: dict | None = Field(default=None, sa_column=Column(JSON))

@@ -1,0 +1,99 @@
+"""Load the demo organisation from ``seed_data/`` (idempotent: running it twice changes nothing)."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from planner.db import repository
+from planner.db.tables import AuditRow
+from planner.domain.model import DOMAINS
+from planner.loaders import read_toml
+from planner.services.accounts import create_account
+from planner.services.people import ImportResult, import_people
+from planner.services.rubrics import ensure_rubric_version
+from planner.services.transactions import Actor, writing
+
+__all__ = ["DemoAccount", "SeedResult", "seed_demo"]
+
+_SEED_ACTION = "demo.seed"
+
+
+@dataclass(frozen=True, slots=True)
+class DemoAccount:
+    email: str
+    role: str
+    employee_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class SeedResult:
+    organisation: str
+    people: ImportResult
+    accounts: tuple[DemoAccount, ...]
+    password: str
+    history_added: int
+
+
+def _history_rows(path: Path, ids: dict[str, int], rubric_version: int) -> list[dict]:
+    rows = []
+    with open(path, newline="", encoding="utf-8") as fh:
+        for record in csv.DictReader(fh):
+            if record["employee_id"] in ids and record["domain"] in DOMAINS:
+                moment = datetime.fromisoformat(record["recorded_on"]).replace(hour=9, tzinfo=UTC)
+                rows.append({"person_id": ids[record["employee_id"]], "domain": record["domain"],
+                             "level": int(record["level"]), "kind": record["kind"], "evidence": "Quarterly review",
+                             "assessor": "demo data", "rubric_version_id": rubric_version, "created_at": moment})
+    return rows
+
+
+def _self_rows(path: Path, ids: dict[str, int], rubric_version: int, actor: Actor) -> list[dict]:
+    rows = []
+    with open(path, newline="", encoding="utf-8") as fh:
+        for record in csv.DictReader(fh):
+            for domain in DOMAINS:
+                if record["employee_id"] in ids and record.get(domain, "").strip():
+                    rows.append({"person_id": ids[record["employee_id"]], "domain": domain,
+                                 "level": int(record[domain]), "kind": "self", "evidence": "Self-assessment",
+                                 "assessor": actor.label, "rubric_version_id": rubric_version})
+    return rows
+
+
+def seed_demo(session: Session, *, seed_dir: Path, actor: Actor) -> SeedResult:
+    """Import the demo people, their earlier history and self-assessments, and the demo accounts."""
+    config = read_toml(seed_dir / "organisation.toml")
+    name = config["organisation"]["name"]
+    team_names = {t["slug"]: t["name"] for t in config.get("teams", [])}
+    people = import_people(session, source="people.csv", raw=(seed_dir / "people.csv").read_bytes(),
+                           organisation=name, actor=actor, team_names=team_names)
+    org = repository.find_organisation(session, name=name)
+    history_added = 0
+    already = session.execute(
+        select(AuditRow.id).where(AuditRow.organisation_id == org.id, AuditRow.action == _SEED_ACTION)
+    ).first()
+    if already is None:
+        with writing(session):
+            ids = {s.person.employee_id: s.id for s in repository.stored_people(session, organisation_id=org.id)}
+            version = ensure_rubric_version(session, organisation_id=org.id)
+            rows = _history_rows(seed_dir / "assessment_history.csv", ids, version)
+            rows += [{**r, "created_at": datetime.now(UTC)} for r in _self_rows(seed_dir / "self_assessments.csv", ids,
+                                                                                 version, actor)]
+            repository.add_assessments(session, rows=rows)
+            history_added = len(rows)
+            repository.add_audit(session, actor=actor.label, actor_user_id=actor.user_id, organisation_id=org.id,
+                                 action=_SEED_ACTION, entity="organisation", entity_id=str(org.id),
+                                 details={"history_rows": history_added})
+    demo = config.get("demo", {})
+    accounts = []
+    for entry in demo.get("accounts", []):
+        account = DemoAccount(entry["email"], entry["role"], entry["person"])
+        if repository.find_account(session, email=account.email) is None:
+            create_account(session, organisation_id=org.id, email=account.email, password=demo["password"],
+                           role=account.role, employee_id=account.employee_id, actor=actor)
+        accounts.append(account)
+    return SeedResult(name, people, tuple(accounts), demo.get("password", ""), history_added)
