@@ -155,7 +155,15 @@ def check_gates(
 
 
 def _l3_gate(gates: Sequence[GateCheck]) -> GateCheck | None:
-    return next((g for g in gates if any(s.requirement.level == 3 for s in g.shortfalls)), None)
+    """The first gate that asks for L3 capacity (stage 3 by default), if it lacks some.
+
+    That gate is the operationalisation crossing. Later stages asking for more L3
+    people measure growth beyond production, not the gap.
+    """
+    first = next((g for g in gates if any(r.level == 3 for r in (*g.stage.people, *g.stage.coverage))), None)
+    if first is not None and any(s.requirement.level == 3 for s in first.shortfalls):
+        return first
+    return None
 
 
 def _warnings(rubric: Rubric, scores: Sequence[PersonScore], level_counts: Sequence[int],
