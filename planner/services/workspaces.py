@@ -1,0 +1,129 @@
+"""Read use cases behind the workspaces: what a signed-in person may see, already computed.
+
+Every function takes the caller's `Scope` and only ever works on the people it
+allows, so pages, the API and exports cannot disagree about access, and
+aggregates (stage, coverage, plans) are computed over visible people only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from planner.db import repository
+from planner.domain.careers import Roadmap, career_graph, roadmap
+from planner.domain.model import DOMAINS, TRACKS, Person, Rubric, Team
+from planner.domain.sequencing import HiringPlan, HypotheticalHire, plan_hiring, project
+from planner.domain.staging import OrgAssessment, assess_org
+from planner.services.access import Hidden, Scope
+from planner.services.assessments import PersonDetail, person_detail
+from planner.services.rubrics import RubricInUse, organisation_rubric
+
+__all__ = [
+    "PlanView",
+    "RoadmapView",
+    "TeamView",
+    "hiring_plan",
+    "person_roadmap",
+    "person_view",
+    "rubric_in_use",
+    "team_view",
+    "visible_assessment",
+    "visible_people",
+    "visible_teams",
+    "weakest_domains",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class TeamView:
+    team: Team
+    assessment: OrgAssessment
+    weakest: tuple[str, ...]
+    self_views: dict[str, PersonDetail]
+
+
+@dataclass(frozen=True, slots=True)
+class RoadmapView:
+    person: Person
+    level: int
+    roadmap: Roadmap
+    #: The same target reached on each other track, for comparison.
+    alternatives: tuple[Roadmap, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PlanView:
+    plan: HiringPlan
+    #: The organisation with the what-if hires and promotions applied (None without any).
+    projected: OrgAssessment | None
+
+
+def rubric_in_use(session: Session, scope: Scope) -> RubricInUse:
+    return organisation_rubric(session, organisation_id=scope.organisation_id)
+
+
+def visible_people(session: Session, scope: Scope) -> list[Person]:
+    return scope.visible(repository.load_people(session, organisation_id=scope.organisation_id))
+
+
+def visible_assessment(session: Session, scope: Scope) -> OrgAssessment:
+    """Stage, coverage and warnings over the people the caller may see."""
+    return assess_org(rubric_in_use(session, scope).rubric, visible_people(session, scope))
+
+
+def visible_teams(session: Session, scope: Scope) -> list[Team]:
+    return [t for t in repository.load_teams(session, organisation_id=scope.organisation_id)
+            if scope.can_view_team(t.slug)]
+
+
+def weakest_domains(assessment: OrgAssessment, count: int = 3) -> tuple[str, ...]:
+    """Domains with the fewest people at L2+ and then L3+: where the group is thinnest."""
+    ranked = sorted(DOMAINS, key=lambda d: (assessment.coverage[d][1], assessment.coverage[d][2], DOMAINS.index(d)))
+    return tuple(ranked[:count])
+
+
+def team_view(session: Session, scope: Scope, slug: str) -> TeamView:
+    team = next((t for t in repository.load_teams(session, organisation_id=scope.organisation_id) if t.slug == slug),
+                None)
+    if team is None or not scope.can_view_team(slug):
+        raise Hidden(f"no team {slug!r}")
+    members = [p for p in visible_people(session, scope) if p.team == slug]
+    assessment = assess_org(rubric_in_use(session, scope).rubric, members)
+    details = {p.employee_id: person_detail(session, organisation_id=scope.organisation_id,
+                                            employee_id=p.employee_id) for p in members}
+    return TeamView(team, assessment, weakest_domains(assessment), details)
+
+
+def person_view(session: Session, scope: Scope, employee_id: str) -> PersonDetail:
+    """A person's detail, or `Hidden` when they are outside the caller's scope."""
+    detail = person_detail(session, organisation_id=scope.organisation_id, employee_id=employee_id)
+    scope.require_view(detail.stored.person)
+    return detail
+
+
+def person_roadmap(session: Session, scope: Scope, employee_id: str, target_level: int | None = None,
+                   track: str | None = None) -> RoadmapView:
+    detail = person_view(session, scope, employee_id)
+    rubric: Rubric = rubric_in_use(session, scope).rubric
+    person = detail.stored.person
+    graph = career_graph(rubric)
+    chosen = roadmap(graph, rubric, person.profile, person.track, target_level, track)
+    others = tuple(roadmap(graph, rubric, person.profile, person.track, chosen.target_level, t)
+                   for t in TRACKS if t != chosen.target_track)
+    return RoadmapView(person, detail.score.level, chosen, others)
+
+
+def hiring_plan(session: Session, scope: Scope, *, target_stage: int | None = None, per_quarter: int | None = None,
+                hires: Sequence[HypotheticalHire] = (), promotions: Sequence[tuple[str, int]] = ()) -> PlanView:
+    """The hiring plan (HR only), after any what-if hires and promotions.
+
+    What-ifs are applied before planning, so the plan shows what would still be
+    needed if they happened. Raises `PlanError` for bad parameters.
+    """
+    scope.require_role("hr")
+    current = visible_assessment(session, scope)
+    projected = project(current, hires, promotions) if hires or promotions else None
+    return PlanView(plan_hiring(projected or current, target_stage, per_quarter), projected)

@@ -1,0 +1,64 @@
+"""Configuration: defaults, then ``PLANNER_*`` environment variables, then the test config.
+
+Production (``PLANNER_ENV=production``) refuses to start without a SECRET_KEY
+from the environment; development keeps a generated one in the instance folder
+so sessions survive restarts and every gunicorn worker shares it.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from planner.db.engine import database_url
+
+__all__ = ["load_config"]
+
+DEFAULTS: dict[str, Any] = {
+    "PLANNER_ENV": "development",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    # Sign-in throttling per client address; use a shared store (redis://) with several servers.
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "LOGIN_RATE_LIMIT": "10 per minute",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "FORCE_HTTPS": False,
+}
+
+
+def _secret_key(app: Flask) -> str:
+    key = os.environ.get("PLANNER_SECRET_KEY") or os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    if app.config["PLANNER_ENV"] == "production":
+        raise RuntimeError("PLANNER_SECRET_KEY must be set in production: refusing to start without a secret key")
+    path = Path(app.instance_path) / "secret_key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
+    app.config.from_mapping(DEFAULTS)
+    app.config["PLANNER_ENV"] = os.environ.get("PLANNER_ENV", DEFAULTS["PLANNER_ENV"])
+    if test_config:
+        app.config.from_mapping(test_config)
+    production = app.config["PLANNER_ENV"] == "production"
+    if not app.config.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = database_url(app.instance_path)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(app)
+    app.config.setdefault("SESSION_COOKIE_SECURE", production)
+    app.config.setdefault("REMEMBER_COOKIE_SECURE", production)
+    if production:
+        app.config["FORCE_HTTPS"] = os.environ.get("PLANNER_FORCE_HTTPS", "1") != "0"

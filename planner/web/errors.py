@@ -1,0 +1,74 @@
+"""Error responses: JSON with a status and message under /api/, a readable page elsewhere."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_login import current_user
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from planner.services.access import Forbidden, Hidden, record_denied
+from planner.services.errors import NotFound, StaleWrite
+from planner.web.database import get_session
+
+__all__ = ["error_response", "init_app"]
+
+log = logging.getLogger(__name__)
+
+
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(status: int, title: str, detail: str, **extra):
+    if _is_api():
+        return jsonify({"error": {"status": status, "title": title, "detail": detail, **extra}}), status
+    return render_template("error.html", status=status, title=title, detail=detail), status
+
+
+def _audit_denied() -> None:
+    scope = current_user.scope if current_user.is_authenticated else None
+    try:
+        record_denied(get_session(), scope=scope, what=f"{request.method} {request.path}",
+                      remote_addr=request.remote_addr)
+    except OperationalError:
+        log.exception("could not write the denied access to the audit log")
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if exc.code == 403:
+            _audit_denied()
+        response = error_response(exc.code or 500, exc.name, exc.description or "")
+        if exc.code == 429 or exc.code == 405:
+            response[0].headers.extend(exc.get_response().headers.items())
+        return response
+
+    @app.errorhandler(Forbidden)
+    def forbidden(exc: Forbidden):
+        _audit_denied()
+        return error_response(403, "Forbidden", str(exc))
+
+    @app.errorhandler(Hidden)
+    def hidden(exc: Hidden):
+        _audit_denied()
+        return error_response(404, "Not Found", str(exc))
+
+    @app.errorhandler(NotFound)
+    def not_found(exc: NotFound):
+        return error_response(404, "Not Found", str(exc))
+
+    @app.errorhandler(StaleWrite)
+    def stale(exc: StaleWrite):
+        return error_response(409, "Conflict", str(exc), current_version=exc.current)
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(exc: OperationalError):
+        log.error("database error: %s", exc)
+        get_session().rollback()
+        return error_response(503, "Database unavailable",
+                              "The database could not be written or reached (it may be read-only, full or "
+                              "restarting). Nothing was saved; try again shortly.")

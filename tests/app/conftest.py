@@ -1,0 +1,94 @@
+"""Fixtures for web app tests: an app on a private copy of the seeded demo database.
+
+The demo organisation is migrated and seeded once per test session; each test
+gets its own copy (SQLite's backup API), so tests never share state and stay fast.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session
+
+from planner.db.engine import make_engine
+from planner.db.migrate import upgrade
+from planner.loaders import seed_dir
+from planner.services.seeding import seed_demo
+from planner.services.transactions import Actor
+from planner.web import create_app
+
+DEMO_PASSWORD = "planner-demo"
+#: Demo accounts by role, from seed_data/organisation.toml.
+ACCOUNTS = {
+    "hr": "hr@meridian.example",
+    "manager": "aisha.voss@meridian.example",
+    "individual": "uma.patel@meridian.example",
+}
+#: Useful demo people: the manager (platform team lead), one of her team, someone on another team.
+MANAGER_ID = "E1013"
+TEAMMATE_ID = "E1014"
+INDIVIDUAL_ID = "E1015"
+OTHER_TEAM_ID = "E1041"
+
+
+@pytest.fixture(scope="session")
+def seeded_database(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("seeded") / "planner.sqlite"
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        seed_demo(session, seed_dir=seed_dir(), actor=Actor("test-seed"))
+    engine.dispose()
+    return path
+
+
+def copy_database(source: Path, target: Path) -> Path:
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+    return target
+
+
+def make_test_app(database: Path, **overrides):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        **overrides,
+    }
+    return create_app(config)
+
+
+@pytest.fixture
+def database(seeded_database, tmp_path) -> Path:
+    return copy_database(seeded_database, tmp_path / "planner.sqlite")
+
+
+@pytest.fixture
+def app(database):
+    app = make_test_app(database)
+    yield app
+    app.extensions["planner_engine"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def login(client):
+    """Sign the test client in as a role ("hr", "manager", "individual") or an email."""
+
+    def sign_in(who: str):
+        email = ACCOUNTS.get(who, who)
+        response = client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, f"sign-in as {email} failed: {response.status_code}"
+        return client
+
+    return sign_in
