@@ -43,8 +43,17 @@ def _secret_key(app: Flask) -> str:
     path = Path(app.instance_path) / "secret_key"
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        # Write a private temp file, then link it into place: the link fails if another
+        # worker got there first, and nobody ever reads a half-written key.
+        temp = path.with_name(f".secret_key.{os.getpid()}")
+        temp.write_text(secrets.token_hex(32))
+        temp.chmod(0o600)
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            pass
+        finally:
+            temp.unlink()
     return path.read_text().strip()
 
 
