@@ -39,7 +39,9 @@ def utcnow() -> datetime:
 
 
 def _timestamp(**kwargs: Any) -> Any:
-    return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False, **kwargs))
+    # default_factory stamps model instances; the column default stamps bulk (Core) inserts too.
+    return Field(default_factory=utcnow,
+                 sa_column=Column(DateTime(timezone=True), nullable=False, default=utcnow, **kwargs))
 
 
 class OrganisationRow(SQLModel, table=True):
