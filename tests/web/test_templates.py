@@ -243,3 +243,11 @@ def test_user_and_rubric_text_is_escaped_everywhere(macro, rubric, people, graph
     for html in map(str, rendered):
         assert_csp_clean(html)
         assert ESCAPED in html
+
+
+def test_two_plans_and_coverages_can_share_a_page(macro, plan, rubric, assessment):
+    """The what-if panel shows a projection beside the current plan: ids must not collide."""
+    timeline, coverage = macro("hiring.html", "phase_timeline"), macro("org.html", "domain_coverage")
+    page = "".join(map(str, (timeline(plan, rubric, id="plan"), timeline(plan, rubric, id="what-if"),
+                             coverage(assessment, id="now"), coverage(assessment, id="projected"))))
+    assert_accessible(page)
