@@ -28,10 +28,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> OpenAPI:
             "bearer": {"type": "http", "scheme": "bearer"},
             "session": {"type": "apiKey", "in": "cookie", "name": "session"},
         },
+        validation_error_model=api.ValidationProblem, validation_error_callback=api.validation_problem,
         doc_prefix="/api/v1",
         doc_url="/openapi.json",
         template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder="static",
+        static_folder=str(PROJECT_ROOT / "planner" / "static"),
         instance_relative_config=True,
     )
     config.load_config(app, test_config)
