@@ -66,7 +66,9 @@ def gaps_to(rubric: Rubric, profile: Profile, target: int, prefer: Iterable[str]
     values = _values(profile)
     if target <= 0 or _earned(rubric, values) >= target:
         return {}
-    rank = {DOMAINS.index(d): n for n, d in enumerate(prefer)}
+    rank: dict[int, int] = {}
+    for domain in prefer:  # a domain listed twice keeps its first, stronger, preference
+        rank.setdefault(DOMAINS.index(domain), len(rank))
     work = list(values)
     for number, core, applicable, min_domains in rubric.level_rules:
         if number > target or (not rubric.cumulative and number < target):
