@@ -262,7 +262,12 @@ def plan_hiring(assessment: OrgAssessment, target_stage: int | None = None,
         hires = 0
         while missing or missing_domains:
             prefer = [*sorted(missing_domains, key=lambda d: -missing_domains[d]), *focus]
-            workforce.add(level, minimal_profile(rubric, level, prefer))
+            hire = minimal_profile(rubric, level, prefer)
+            if missing_domains:
+                # The rule may leave no free domain slot (min_domains == core), so make sure
+                # every hire covers the domain most missing: otherwise this loop never ends.
+                hire = hire.at_least({prefer[0]: level})
+            workforce.add(level, hire)
             hires += 1
             missing, missing_domains = workforce.deficits(people_reqs, coverage_reqs, level)
         start = end = None
