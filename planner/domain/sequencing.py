@@ -261,12 +261,13 @@ def plan_hiring(assessment: OrgAssessment, target_stage: int | None = None,
             missing, missing_domains = workforce.deficits(people_reqs, coverage_reqs, level)
         hires = 0
         while missing or missing_domains:
-            prefer = [*sorted(missing_domains, key=lambda d: -missing_domains[d]), *focus]
-            hire = minimal_profile(rubric, level, prefer)
-            if missing_domains:
-                # The rule may leave no free domain slot (min_domains == core), so make sure
-                # every hire covers the domain most missing: otherwise this loop never ends.
-                hire = hire.at_least({prefer[0]: level})
+            most_missing = sorted(missing_domains, key=lambda d: -missing_domains[d])
+            hire = minimal_profile(rubric, level, [*most_missing, *focus])
+            uncovered = [d for d in most_missing if hire.value(d) < level]
+            if uncovered:
+                # The rule left no free domain slot (min_domains == core) for a missing
+                # domain; cover it anyway, or this loop would never end.
+                hire = hire.at_least({uncovered[0]: level})
             workforce.add(level, hire)
             hires += 1
             missing, missing_domains = workforce.deficits(people_reqs, coverage_reqs, level)
