@@ -11,14 +11,26 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import os
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from planner.domain.model import DOMAINS, MAX_LEVEL, TRACKS, Person, Profile, Rubric
+from planner.domain.practices import (
+    SOURCES,
+    Answer,
+    AnswerError,
+    KpiReading,
+    KpiSeries,
+    PracticeRubric,
+    parse_answers,
+    parse_practice_rubric,
+)
 from planner.domain.rubric import RubricError, parse_rubric
 
 __all__ = [
@@ -304,3 +316,180 @@ def parse_people_records(
         errors.sort(key=lambda e: (e.row or 0, COLUMNS.index(e.column) if e.column in COLUMNS else -1))
         raise InputErrors(errors)
     return people
+
+
+# ---------------------------------------------------------------------------
+# Organisational practice maturity (AIMM and the seven-level model): the practice
+# rubric, questionnaire answers (JSON) and KPI readings (CSV).
+# ---------------------------------------------------------------------------
+
+__all__ += [
+    "KPI_COLUMNS",
+    "load_practice_rubric",
+    "parse_answers_bytes",
+    "parse_kpi_bytes",
+    "read_answers",
+    "read_kpi_series",
+    "read_team_answers",
+]
+
+KPI_COLUMNS: tuple[str, ...] = ("team", "kpi", "recorded_on", "value", "is_baseline")
+_FLAGS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False, "": False}
+_ANSWERS_SHAPE = '{practice id: "yes" | "partial" | "no"}'
+
+
+def load_practice_rubric(directory: str | os.PathLike | None = None) -> PracticeRubric:
+    """Load and validate the four practice-rubric files (default: the ``rubrics/`` folder).
+
+    Errors are `RubricError`s whose message starts with the file name and the key.
+    """
+    folder = Path(directory) if directory else rubric_dir()
+    return parse_practice_rubric(**{part: read_toml(folder / name) for part, name in SOURCES.items()})
+
+
+def _read_input(path: str | os.PathLike) -> tuple[str, bytes]:
+    """The file's name (for messages) and its bytes; unreadable files become `InputErrors`."""
+    path = Path(path)
+    try:
+        return path.name, path.read_bytes()
+    except FileNotFoundError:
+        raise InputErrors([InputError(path.name, "no such file")]) from None
+    except IsADirectoryError:
+        raise InputErrors([InputError(path.name, "is a directory, not a file")]) from None
+    except OSError as exc:
+        raise InputErrors([InputError(path.name, f"cannot read: {exc.strerror or exc}")]) from None
+
+
+def _json_object(source: str, raw: bytes, shape: str) -> dict[str, Any]:
+    try:
+        data = json.loads(_decode(source, raw))
+    except json.JSONDecodeError as exc:
+        raise InputErrors([InputError(source, f"not valid JSON: {exc.msg}", row=exc.lineno)]) from None
+    if not isinstance(data, dict):
+        raise InputErrors([InputError(source, f"expected a JSON object {shape}")])
+    return data
+
+
+def _answer_errors(source: str, error: AnswerError) -> list[InputError]:
+    return [InputError(source, f"key {key!r}: {problem}") for key, problem in error.problems]
+
+
+def parse_answers_bytes(source: str, raw: bytes, rubric: PracticeRubric) -> Mapping[str, Answer]:
+    """Validate questionnaire answers (an upload or a file): ``{practice id: "yes" | "partial" | "no"}``."""
+    try:
+        return parse_answers(rubric, _json_object(source, raw, _ANSWERS_SHAPE))
+    except AnswerError as exc:
+        raise InputErrors(_answer_errors(source, exc)) from None
+
+
+def read_answers(path: str | os.PathLike, rubric: PracticeRubric) -> Mapping[str, Answer]:
+    """Read one answers file (JSON); unanswered practices count as "no" when scored."""
+    return parse_answers_bytes(*_read_input(path), rubric)
+
+
+def read_team_answers(path: str | os.PathLike, rubric: PracticeRubric) -> dict[str, Mapping[str, Answer]]:
+    """Read ``{team slug: {practice id: answer}}``; every problem is reported, keyed ``team.id``."""
+    source, raw = _read_input(path)
+    data = _json_object(source, raw, f"{{team: {_ANSWERS_SHAPE}}}")
+    if not data:
+        raise InputErrors([InputError(source, "no teams in the file")])
+    answers: dict[str, Mapping[str, Answer]] = {}
+    errors: list[InputError] = []
+    for team, raw_answers in data.items():
+        if not isinstance(raw_answers, dict):
+            errors.append(InputError(source, f"key {team!r}: expected a JSON object {_ANSWERS_SHAPE}"))
+            continue
+        try:
+            answers[team] = parse_answers(rubric, raw_answers)
+        except AnswerError as exc:
+            errors += _answer_errors(source, AnswerError([(f"{team}.{k}", p) for k, p in exc.problems]))
+    if errors:
+        raise InputErrors(errors)
+    return answers
+
+
+def _kpi_reading(source: str, row: int, record: Mapping[str, str], rubric: PracticeRubric,
+                 errors: list[InputError]) -> tuple[str, str, KpiReading, bool] | None:
+    """One CSV row as (team, kpi, reading, is_baseline); problems go to `errors`."""
+    found = len(errors)
+    kpi = record["kpi"].strip()
+    if kpi not in rubric.kpis:
+        errors.append(InputError(source, f"unknown KPI {kpi[:30]!r}", row=row, column="kpi"))
+    try:
+        recorded_on = date.fromisoformat(record["recorded_on"].strip())
+    except ValueError:
+        errors.append(InputError(source, f"expected a date YYYY-MM-DD, got {record['recorded_on'][:20]!r}",
+                                 row=row, column="recorded_on"))
+    try:
+        value = float(record["value"])
+        if not math.isfinite(value):
+            raise ValueError
+    except ValueError:
+        errors.append(InputError(source, f"expected a number, got {record['value'][:20]!r}", row=row, column="value"))
+    flag = record["is_baseline"].strip().lower()
+    if flag not in _FLAGS:
+        errors.append(InputError(source, f"expected true or false, got {flag[:20]!r}", row=row, column="is_baseline"))
+    if len(errors) > found:
+        return None
+    return record["team"].strip(), kpi, KpiReading(recorded_on, value), _FLAGS[flag]
+
+
+def _kpi_series(source: str, rubric: PracticeRubric, team: str, kpi: str,
+                rows: Sequence[tuple[int, KpiReading, bool]], errors: list[InputError]) -> KpiSeries | None:
+    """One team's KPI: exactly one baseline, then readings on distinct later dates."""
+    where = f"team {team!r}, KPI {kpi!r}"
+    baselines = [(row, reading) for row, reading, flag in rows if flag]
+    if len(baselines) != 1:
+        problem = "has no baseline row" if not baselines else f"has a second baseline (first on row {baselines[0][0]})"
+        errors.append(InputError(source, f"{where} {problem}", row=(baselines[1:] or rows)[0][0], column="is_baseline"))
+        return None
+    base_row, baseline = baselines[0]
+    seen: dict[date, int] = {}
+    readings = []
+    for row, reading, flag in rows:
+        if reading.recorded_on in seen:
+            errors.append(InputError(source, f"{where} already has a reading on {reading.recorded_on} "
+                                     f"(row {seen[reading.recorded_on]})", row=row, column="recorded_on"))
+        elif not flag and reading.recorded_on < baseline.recorded_on:
+            errors.append(InputError(source, f"{where}: dated before its baseline (row {base_row})",
+                                     row=row, column="recorded_on"))
+        elif not flag:
+            readings.append(reading)
+        seen.setdefault(reading.recorded_on, row)
+    return KpiSeries(team, rubric.kpis[kpi], baseline, tuple(readings))
+
+
+def parse_kpi_bytes(source: str, raw: bytes, rubric: PracticeRubric) -> list[KpiSeries]:
+    """Validate KPI readings (CSV: team,kpi,recorded_on,value,is_baseline) into one series per team and KPI.
+
+    A blank team means the whole organisation. Raises `InputErrors` listing every problem.
+    """
+    reader = csv.reader(io.StringIO(_decode(source, raw), newline=""))
+    try:
+        header = [h.strip() for h in next(reader)]
+        missing = [c for c in KPI_COLUMNS if c not in header]
+        if missing:
+            raise InputErrors([InputError(source, "missing column", row=1, column=c) for c in missing])
+        errors: list[InputError] = []
+        groups: dict[tuple[str, str], list[tuple[int, KpiReading, bool]]] = {}
+        for row, fields in enumerate(reader, 2):
+            if not any(f.strip() for f in fields):
+                continue
+            if len(fields) != len(header):
+                errors.append(InputError(source, f"expected {len(header)} fields, found {len(fields)}", row=row))
+                continue
+            parsed = _kpi_reading(source, row, dict(zip(header, fields)), rubric, errors)
+            if parsed:
+                team, kpi, reading, flag = parsed
+                groups.setdefault((team, kpi), []).append((row, reading, flag))
+    except csv.Error as exc:
+        raise InputErrors([InputError(source, f"unreadable CSV: {exc}")]) from None
+    series = [_kpi_series(source, rubric, team, kpi, rows, errors) for (team, kpi), rows in groups.items()]
+    if errors or not groups:
+        raise InputErrors(errors or [InputError(source, "no readings in the file (only a header)", row=2)])
+    return series
+
+
+def read_kpi_series(path: str | os.PathLike, rubric: PracticeRubric) -> list[KpiSeries]:
+    """Read a KPI readings CSV (see `parse_kpi_bytes`)."""
+    return parse_kpi_bytes(*_read_input(path), rubric)

@@ -1,0 +1,382 @@
+"""Practice maturity: the rubric files, gated scoring, warnings, the crosswalk and KPI change."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import date
+
+import pytest
+
+from planner.domain.practices import (
+    AIMM,
+    SEVEN,
+    SOURCES,
+    Answer,
+    AnswerError,
+    KpiReading,
+    kpi_changes,
+    maturity_report,
+    parse_answers,
+    parse_practice_rubric,
+    score_practices,
+    score_teams,
+)
+from planner.domain.rubric import RubricError
+from planner.domain.sequencing import plan_hiring
+from planner.domain.staging import assess_org
+from planner.loaders import (
+    InputErrors,
+    load_practice_rubric,
+    parse_kpi_bytes,
+    read_kpi_series,
+    read_people,
+    read_team_answers,
+    read_toml,
+    rubric_dir,
+    seed_dir,
+)
+
+
+@pytest.fixture(scope="module")
+def practices():
+    return load_practice_rubric()
+
+
+@pytest.fixture
+def documents():
+    """The four shipped practice-rubric files, freshly parsed, for a test to break."""
+    return {part: read_toml(rubric_dir() / name) for part, name in SOURCES.items()}
+
+
+def answers_up_to(practices, ladder: str, level: int, answer: str = "yes") -> dict[str, str]:
+    return {p.id: answer for p in practices.practices if p.level_on(ladder) <= level}
+
+
+def codes(findings) -> list[str]:
+    return [f.code for f in findings]
+
+
+# --- The shipped rubric ----------------------------------------------------
+
+
+def test_the_shipped_questionnaire_gates_every_level_of_both_ladders(practices):
+    assert 30 <= len(practices.practices) <= 50
+    seven = Counter(p.seven_level for p in practices.practices)
+    aimm = Counter(p.aimm_level for p in practices.practices)
+    assert sorted(seven) == list(range(1, 8)) and min(seven.values()) >= 3
+    assert sorted(aimm) == list(range(1, 6)) and min(aimm.values()) >= 4
+
+
+def test_every_shipped_level_says_what_to_watch_risk_govern_and_do_next(practices):
+    for ladder in practices.ladders.values():
+        for level in ladder.levels:
+            assert level.definition and level.kpis and level.risks and level.controls and level.actions
+
+
+def test_the_crosswalk_places_every_eaism_stage_on_both_ladders(practices):
+    fits = practices.crosswalk.fits
+    assert [f.stage for f in fits] == [1, 2, 3, 4, 5]
+    assert fits[0].ranges[AIMM][0] == 0 and fits[-1].ranges[SEVEN][1] == 7
+
+
+# --- Rubric validation names the key ----------------------------------------
+
+
+@pytest.mark.parametrize(("part", "change", "message"), [
+    ("practices", lambda d: d["practices"][0].update(seven_level=8),
+     "practices.toml: practices.baseline_metrics.seven_level: must be 1 to 7"),
+    ("practices", lambda d: d["practices"][1].update(id="baseline_metrics"),
+     "practices.toml: practices.baseline_metrics: duplicate id (first at practices[0])"),
+    ("practices", lambda d: d["practices"][0].update(theme="vibes"),
+     "practices.toml: practices.baseline_metrics.theme: unknown theme 'vibes'"),
+    ("practices", lambda d: d["practices"][0].update(weight=2),
+     "practices.toml: practices.baseline_metrics.weight: unknown key"),
+    ("practices", lambda d: d["practices"][0].update(id="Baseline Metrics"),
+     "practices.toml: practices[0].id: expected a slug"),
+    ("practices", lambda d: d["practices"][0].pop("question"),
+     "practices.toml: practices.baseline_metrics.question: missing"),
+    ("practices", lambda d: d.update(practices=[p for p in d["practices"] if p["seven_level"] != 6]),
+     "practices.toml: practices: no practice has seven_level = 6"),
+    ("practices", lambda d: d["scoring"].update(threshold=1.5),
+     "practices.toml: scoring.threshold: must be above 0.0 and at most 1.0"),
+    ("practices", lambda d: d["scoring"].update(baseline_practices=["baselines"]),
+     "practices.toml: scoring.baseline_practices[0]: unknown practice id 'baselines'"),
+    ("practices", lambda d: d["themes"].pop("governance"), "practices.toml: themes.governance: missing"),
+    ("practices", lambda d: d["kpis"]["cycle_time"].update(lower_is_better="yes"),
+     "practices.toml: kpis.cycle_time.lower_is_better: expected true or false, got str"),
+    ("aimm", lambda d: d["levels"]["2"].update(kpis=["happiness"]), "aimm.toml: levels.2.kpis[0]: unknown KPI 'happiness'"),
+    ("aimm", lambda d: d["levels"]["3"].update(actions=[]), "aimm.toml: levels.3.actions: must list at least one"),
+    ("seven_level", lambda d: d["levels"].pop("4"), "seven_levels.toml: levels.4: missing"),
+    ("seven_level", lambda d: d["levels"].update({"eight": {}}), "seven_levels.toml: levels.eight: expected a whole number"),
+    ("crosswalk", lambda d: d["eaism"].update({"6": {}}), "crosswalk.toml: eaism.6: expected a whole number from 1 to 5"),
+    ("seven_level", lambda d: d["levels"]["1"].pop("definition"), "seven_levels.toml: levels.1.definition: missing"),
+    ("crosswalk", lambda d: d["eaism"]["3"].update(aimm=[1, 4]),
+     "crosswalk.toml: eaism.3.aimm: falls below stage 2's range"),
+    ("crosswalk", lambda d: d["eaism"]["2"].update(aimm=[3, 2]), "crosswalk.toml: eaism.2.aimm: expected 0 <= lowest"),
+    ("crosswalk", lambda d: d["eaism"]["1"].update(seven_level=[0, 0]),
+     "crosswalk.toml: eaism.*.seven_level: level 1 fits no stage"),
+    ("crosswalk", lambda d: d["automation"]["requires"][0].update(domain="firewalls"),
+     "crosswalk.toml: automation.requires[0].domain: unknown domain 'firewalls'"),
+    ("crosswalk", lambda d: d["roi"].update(from_stage=9), "crosswalk.toml: roi.from_stage: must be 1 to 5"),
+])
+def test_a_broken_practice_rubric_is_refused_naming_the_file_and_key(documents, part, change, message):
+    change(documents[part])
+    with pytest.raises(RubricError) as caught:
+        parse_practice_rubric(**documents)
+    assert str(caught.value).startswith(message)
+
+
+def test_loading_practice_rubric_files_from_another_folder_names_the_broken_file(tmp_path):
+    for name in SOURCES.values():
+        (tmp_path / name).write_bytes((rubric_dir() / name).read_bytes())
+    (tmp_path / "crosswalk.toml").write_text("[eaism\n", encoding="utf-8")
+    with pytest.raises(RubricError, match="crosswalk.toml: not valid TOML"):
+        load_practice_rubric(tmp_path)
+
+
+# --- Gated scoring ------------------------------------------------------------
+
+
+def test_no_answers_hold_no_level_on_either_ladder(practices):
+    result = score_practices(practices, {})
+    assert (result.aimm.level, result.seven_level.level) == (0, 0)
+    assert result.aimm.name == "Not yet at level 1"
+
+
+def test_every_practice_in_place_reaches_the_top_of_both_ladders(practices):
+    result = score_practices(practices, {p.id: "yes" for p in practices.practices})
+    assert (result.aimm.level, result.seven_level.level) == (5, 7)
+    assert result.warnings == ()
+    assert result.aimm.next_level is None and result.aimm.missing == ()
+
+
+def test_high_level_claims_without_foundation_do_not_lift_the_level(practices):
+    answers = {p.id: "yes" for p in practices.practices if p.seven_level >= 2}
+    result = score_practices(practices, answers)
+    assert result.seven_level.level == 0
+    assert result.seven_level.reach == 7
+    assert "ungrounded_practice" in codes(result.warnings)
+
+
+def test_a_level_is_held_once_its_share_reaches_the_threshold(practices):
+    level_one = [p.id for p in practices.practices if p.aimm_level == 1]
+    assert len(level_one) == 4 and practices.threshold == 0.7
+    three_of_four = score_practices(practices, dict.fromkeys(level_one[:3], "yes"))
+    assert three_of_four.aimm.level == 1 and three_of_four.aimm.shares[0] == 0.75
+    two_and_a_half = score_practices(practices, {**dict.fromkeys(level_one[:2], "yes"), level_one[2]: "partial"})
+    assert two_and_a_half.aimm.level == 0 and two_and_a_half.aimm.shares[0] == 0.625
+
+
+def test_the_next_level_lists_the_practices_it_still_needs(practices):
+    answers = answers_up_to(practices, SEVEN, 2)
+    answers["prompt_review"] = "partial"
+    position = score_practices(practices, answers).seven_level
+    assert position.level == 2 and position.next_level.number == 3
+    assert [p.id for p in position.missing] == [p.id for p in practices.practices if p.seven_level == 3]
+
+
+def test_practices_one_level_above_the_level_held_are_progress_not_warnings(practices):
+    answers = {**answers_up_to(practices, SEVEN, 2), "prompt_review": "yes"}
+    assert score_practices(practices, answers).seven_level.ungrounded == ()
+
+
+def test_no_baseline_warns_until_a_baseline_practice_is_fully_in_place(practices):
+    assert "no_baseline" in codes(score_practices(practices, {"baseline_metrics": "partial"}).warnings)
+    assert "no_baseline" not in codes(score_practices(practices, {"baseline_metrics": "yes"}).warnings)
+
+
+def test_automation_without_the_governance_beneath_it_is_a_warning(practices):
+    foundation = answers_up_to(practices, SEVEN, 4)
+    bare = score_practices(practices, {**foundation, "end_to_end_automation": "partial"})
+    assert "ungoverned_automation" in codes(bare.warnings)
+    governed = {**foundation, "end_to_end_automation": "yes", "automation_audit_trail": "yes", "ai_change_control": "yes"}
+    assert "ungoverned_automation" not in codes(score_practices(practices, governed).warnings)
+
+
+def test_next_actions_at_the_top_sustain_the_level(practices):
+    result = score_practices(practices, {p.id: "yes" for p in practices.practices})
+    assert set(practices.ladder(AIMM).level(5).actions) <= set(result.next_actions)
+
+
+def test_below_level_one_the_level_one_guidance_applies(practices):
+    result = score_practices(practices, {})
+    assert result.aimm.guide.number == 1
+    assert result.next_actions[0] == practices.ladder(AIMM).level(1).actions[0]
+
+
+# --- Answers --------------------------------------------------------------------
+
+
+def test_answers_are_read_case_insensitively(practices):
+    assert parse_answers(practices, {"baseline_metrics": " Yes "}) == {"baseline_metrics": Answer.YES}
+
+
+def test_bad_answers_list_every_problem_by_key(practices):
+    with pytest.raises(AnswerError) as caught:
+        parse_answers(practices, {"foo": "yes", "baseline_metrics": "maybe", "prompt_library": 1})
+    assert caught.value.problems == (
+        ("foo", "unknown practice id"),
+        ("baseline_metrics", "expected 'yes', 'partial' or 'no', got 'maybe'"),
+        ("prompt_library", "expected 'yes', 'partial' or 'no', got '1'"),
+    )
+    assert str(caught.value) == "key 'foo': unknown practice id (and 2 more)"
+
+
+def test_scoring_teams_scores_each_on_its_own_and_names_the_team_in_errors(practices):
+    results = score_teams(practices, {"ops": answers_up_to(practices, AIMM, 2), "apps": {}})
+    assert (results["ops"].aimm.level, results["apps"].aimm.level) == (2, 0)
+    with pytest.raises(AnswerError, match="key 'apps.foo': unknown practice id"):
+        score_teams(practices, {"ops": {}, "apps": {"foo": "yes"}})
+
+
+# --- The combined report: crosswalk and mismatches ------------------------------
+
+
+def test_skills_far_ahead_of_practices_is_a_mismatch(practices, rubric, make_org):
+    assessment = assess_org(rubric, make_org({1: 6, 2: 4, 3: 3}))
+    assert assessment.stage.number == 3
+    report = maturity_report(score_practices(practices, answers_up_to(practices, AIMM, 1)), assessment)
+    assert "skills_ahead_of_practices" in codes(report.mismatches)
+    assert report.fit.ranges[AIMM] == (3, 4)
+
+
+def test_practices_ahead_of_the_skills_stage_is_a_mismatch(practices, rubric, make_org):
+    assessment = assess_org(rubric, make_org({1: 8}))
+    assert assessment.stage.number == 1
+    report = maturity_report(score_practices(practices, answers_up_to(practices, SEVEN, 5)), assessment)
+    assert "practices_ahead_of_skills" in codes(report.mismatches)
+
+
+def test_automation_while_nobody_is_l3_in_security_or_observability_is_a_mismatch(practices, rubric, make_org):
+    assessment = assess_org(rubric, make_org({1: 6, 2: 4}))
+    report = maturity_report(score_practices(practices, {"end_to_end_automation": "yes"}), assessment)
+    [finding] = [f for f in report.mismatches if f.code == "automation_without_engineers"]
+    assert "nobody is L3+ in security" in finding.message and "nobody is L3+ in observability" in finding.message
+
+
+def test_skills_at_stage_three_without_baselines_cannot_prove_roi(practices, rubric, make_org):
+    assessment = assess_org(rubric, make_org({1: 6, 2: 4, 3: 3}))
+    unmeasured = maturity_report(score_practices(practices, {}), assessment)
+    measured = maturity_report(score_practices(practices, {"baseline_quality": "yes"}), assessment)
+    assert "unproven_roi" in codes(unmeasured.mismatches)
+    assert "unproven_roi" not in codes(measured.mismatches)
+
+
+def test_consistent_positions_raise_no_mismatch(practices, rubric, make_org):
+    assessment = assess_org(rubric, make_org({1: 6, 2: 4, 3: 3}))
+    answers = {**answers_up_to(practices, SEVEN, 3), **answers_up_to(practices, AIMM, 3)}
+    report = maturity_report(score_practices(practices, answers), assessment)
+    assert report.mismatches == ()
+
+
+def test_without_people_there_is_no_stage_and_no_mismatch(practices):
+    report = maturity_report(score_practices(practices, {"end_to_end_automation": "yes"}))
+    assert report.fit is None and report.mismatches == ()
+
+
+def test_the_roadmap_puts_practice_actions_before_hiring_phases(practices, rubric, make_org):
+    assessment = assess_org(rubric, make_org({1: 6, 2: 4}))
+    plan = plan_hiring(assessment, target_stage=4, per_quarter=1)
+    report = maturity_report(score_practices(practices, {}), assessment, plan)
+    sources = [s.source for s in report.roadmap]
+    assert sources[0] in (AIMM, SEVEN) and sources[-1] == "hiring"
+    hiring = [s for s in report.roadmap if s.source == "hiring"]
+    assert len(hiring) == sum(1 for p in plan.phases if p.active)
+    assert [s.quarter for s in report.roadmap] == sorted(s.quarter for s in report.roadmap)
+
+
+def test_kpis_due_are_the_current_levels_without_repeats(practices):
+    report = maturity_report(score_practices(practices, {}))
+    slugs = [k.slug for k in report.kpis]
+    expected = dict.fromkeys([*practices.ladder(AIMM).level(1).kpis, *practices.ladder(SEVEN).level(1).kpis])
+    assert slugs == list(expected)
+
+
+def test_governance_for_running_automation_is_due_before_its_level_is_held(practices):
+    report = maturity_report(score_practices(practices, {"end_to_end_automation": "yes"}))
+    due = {(c.ladder, c.level) for c in report.governance_due}
+    assert due == {(AIMM, 1), (AIMM, 4), (SEVEN, 1), (SEVEN, 5)}
+
+
+# --- KPI change against baseline -------------------------------------------------
+
+
+def test_a_fall_in_a_lower_is_better_kpi_is_an_improvement(practices):
+    cycle = practices.kpis["cycle_time"]
+    [change] = kpi_changes(cycle, KpiReading(date(2025, 1, 1), 8.0), [KpiReading(date(2025, 4, 1), 6.0)])
+    assert (change.delta, change.percent, change.outcome, change.improved) == (-2.0, -25.0, "better", True)
+
+
+def test_a_fall_in_a_higher_is_better_kpi_is_worse_and_no_change_is_unchanged(practices):
+    acceptance = practices.kpis["ai_acceptance_rate"]
+    changes = kpi_changes(acceptance, KpiReading(date(2025, 1, 1), 50.0),
+                          [KpiReading(date(2025, 6, 1), 50.0), KpiReading(date(2025, 3, 1), 40.0)])
+    assert [(c.reading.recorded_on.month, c.outcome) for c in changes] == [(3, "worse"), (6, "unchanged")]
+
+
+def test_percent_change_from_a_zero_baseline_is_undefined(practices):
+    [change] = kpi_changes(practices.kpis["incident_rate"], KpiReading(date(2025, 1, 1), 0.0),
+                           [KpiReading(date(2025, 2, 1), 2.0)])
+    assert change.percent is None and change.outcome == "worse"
+
+
+def test_a_reading_before_the_baseline_is_refused(practices):
+    with pytest.raises(ValueError, match="not after the baseline"):
+        kpi_changes(practices.kpis["cycle_time"], KpiReading(date(2025, 5, 1), 1.0), [KpiReading(date(2025, 4, 1), 2.0)])
+
+
+KPI_HEADER = "team,kpi,recorded_on,value,is_baseline\n"
+
+
+@pytest.mark.parametrize(("rows", "message"), [
+    ("ops,happiness,2025-01-01,1,true\n", "row 2, column kpi: unknown KPI 'happiness'"),
+    ("ops,cycle_time,01/02/2025,1,true\n", "row 2, column recorded_on: expected a date YYYY-MM-DD"),
+    ("ops,cycle_time,2025-01-01,fast,true\n", "row 2, column value: expected a number, got 'fast'"),
+    ("ops,cycle_time,2025-01-01,nan,true\n", "row 2, column value: expected a number, got 'nan'"),
+    ("ops,cycle_time,2025-01-01,1,maybe\n", "row 2, column is_baseline: expected true or false"),
+    ("ops,cycle_time,2025-01-01,1,false\n", "row 2, column is_baseline: team 'ops', KPI 'cycle_time' has no baseline"),
+    ("ops,cycle_time,2025-01-01,1,true\nops,cycle_time,2025-02-01,1,true\n", "row 3, column is_baseline: team 'ops', "
+     "KPI 'cycle_time' has a second baseline (first on row 2)"),
+    ("ops,cycle_time,2025-03-01,1,true\nops,cycle_time,2025-02-01,1,false\n",
+     "row 3, column recorded_on: team 'ops', KPI 'cycle_time': dated before its baseline (row 2)"),
+    ("ops,cycle_time,2025-03-01,1,true\nops,cycle_time,2025-03-01,2,false\n",
+     "row 3, column recorded_on: team 'ops', KPI 'cycle_time' already has a reading on 2025-03-01 (row 2)"),
+    ("ops,cycle_time,2025-03-01\n", "row 2: expected 5 fields, found 3"),
+])
+def test_bad_kpi_rows_are_refused_naming_row_and_column(practices, rows, message):
+    with pytest.raises(InputErrors) as caught:
+        parse_kpi_bytes("kpis.csv", (KPI_HEADER + rows).encode(), practices)
+    assert str(caught.value).startswith(f"kpis.csv: {message}")
+
+
+def test_a_kpi_file_without_its_columns_is_refused(practices):
+    with pytest.raises(InputErrors, match="kpis.csv: row 1, column is_baseline: missing column"):
+        parse_kpi_bytes("kpis.csv", b"team,kpi,recorded_on,value\nops,cycle_time,2025-01-01,1\n", practices)
+
+
+# --- The demo organisation's seed data ---------------------------------------------
+
+
+def test_the_seed_kpis_track_every_team_against_a_baseline(practices):
+    series = read_kpi_series(seed_dir() / "kpis.csv", practices)
+    assert {s.scope for s in series} == {"", "strategy", "platform", "apps", "data", "product", "operations"}
+    assert all(s.changes for s in series)
+    backlog = next(s for s in series if s.kpi.slug == "review_backlog")
+    assert backlog.changes[-1].outcome == "worse"
+
+
+def test_the_seed_answers_tell_of_automation_without_governance_or_baselines(practices, rubric):
+    answers = json.loads((seed_dir() / "practices.json").read_text(encoding="utf-8"))
+    result = score_practices(practices, answers)
+    assert {"ungrounded_practice", "ungoverned_automation", "no_baseline"} <= set(codes(result.warnings))
+    assessment = assess_org(rubric, read_people(seed_dir() / "people.csv"))
+    assert "skills_ahead_of_practices" in codes(maturity_report(result, assessment).mismatches)
+
+
+def test_the_seed_team_answers_cover_every_team_and_departments_differ(practices):
+    teams = read_team_answers(seed_dir() / "practices_by_team.json", practices)
+    organisation = read_toml(seed_dir() / "organisation.toml")
+    assert set(teams) == {t["slug"] for t in organisation["teams"]}
+    levels = {(r.aimm.level, r.seven_level.level) for r in score_teams(practices, teams).values()}
+    assert len(levels) > 1
