@@ -191,6 +191,15 @@ def _json_records(source: str, text: str) -> Iterable[tuple[int, Mapping[str, An
     return list(enumerate(data, 1))
 
 
+#: A cell as CSV exports write it when a spreadsheet would run it as a formula (see `reports.csv_safe`).
+_NEUTRALISED = ("'=", "'+", "'-", "'@", "'\t", "'\r")
+
+
+def _restore_cell(cell: str) -> str:
+    """Undo an export's formula neutralisation: drop the one quote put before = + - @ tab or CR."""
+    return cell[1:] if cell.startswith(_NEUTRALISED) else cell
+
+
 def _csv_records(source: str, text: str) -> list[tuple[int, dict[str, str]]]:
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -215,7 +224,7 @@ def _csv_records(source: str, text: str) -> list[tuple[int, dict[str, str]]]:
             if len(fields) != width:
                 errors.append(InputError(source, f"expected {width} fields, found {len(fields)}", row=row))
                 continue
-            records.append((row, {c: fields[i] for c, i in positions}))
+            records.append((row, {c: _restore_cell(fields[i]) for c, i in positions}))
     except csv.Error as exc:
         errors.append(InputError(source, f"unreadable CSV: {exc}", row=row + 1))
     if errors:
