@@ -155,7 +155,8 @@ def maturity_markdown(report: MaturityReport, kpi_series: Sequence[KpiSeries] = 
     if report.assessment is not None:
         rubric, stage = report.assessment.rubric, report.assessment.stage
         positions.append([f"{rubric.name} (skills)", f"{stage.number} of {rubric.max_stage}", stage.name])
-    out = [f"# Practice maturity{f': team {team}' if team else ''}", "", _table(["model", "level", "name"], positions, markdown=True), ""]
+    title = f"# Practice maturity{f': team {team}' if team else ''}"
+    out = [title, "", _table(["model", "level", "name"], positions, markdown=True), ""]
     for heading, findings in (("Warnings", report.practices.warnings), ("Mismatches", report.mismatches)):
         if findings:
             out += [f"## {heading}", "", *_bullets(findings), ""]

@@ -22,12 +22,14 @@ from planner.domain.practices import (
     score_practices,
     score_teams,
 )
+from planner.domain.model import Person, Profile
 from planner.domain.rubric import RubricError
 from planner.domain.sequencing import plan_hiring
 from planner.domain.staging import assess_org
 from planner.loaders import (
     InputErrors,
     load_practice_rubric,
+    load_rubric,
     parse_kpi_bytes,
     read_kpi_series,
     read_people,
@@ -55,6 +57,16 @@ def answers_up_to(practices, ladder: str, level: int, answer: str = "yes") -> di
 
 def codes(findings) -> list[str]:
     return [f.code for f in findings]
+
+
+def assessed(counts: dict[int, int]):
+    """The EAISM assessment of software engineers with the track's typical profile, `counts` per level."""
+    rubric = load_rubric()
+    track = rubric.track("software_engineer")
+    levels = [level for level, n in counts.items() for _ in range(n)]
+    people = [Person(f"E{i}", f"Person {i}", track.slug, Profile.zero().at_least(track.expected(level)))
+              for i, level in enumerate(levels)]
+    return assess_org(rubric, people)
 
 
 # --- The shipped rubric ----------------------------------------------------
@@ -233,38 +245,38 @@ def test_scoring_teams_scores_each_on_its_own_and_names_the_team_in_errors(pract
 # --- The combined report: crosswalk and mismatches ------------------------------
 
 
-def test_skills_far_ahead_of_practices_is_a_mismatch(practices, rubric, make_org):
-    assessment = assess_org(rubric, make_org({1: 6, 2: 4, 3: 3}))
+def test_skills_far_ahead_of_practices_is_a_mismatch(practices):
+    assessment = assessed({1: 6, 2: 4, 3: 3})
     assert assessment.stage.number == 3
     report = maturity_report(score_practices(practices, answers_up_to(practices, AIMM, 1)), assessment)
     assert "skills_ahead_of_practices" in codes(report.mismatches)
     assert report.fit.ranges[AIMM] == (3, 4)
 
 
-def test_practices_ahead_of_the_skills_stage_is_a_mismatch(practices, rubric, make_org):
-    assessment = assess_org(rubric, make_org({1: 8}))
+def test_practices_ahead_of_the_skills_stage_is_a_mismatch(practices):
+    assessment = assessed({1: 8})
     assert assessment.stage.number == 1
     report = maturity_report(score_practices(practices, answers_up_to(practices, SEVEN, 5)), assessment)
     assert "practices_ahead_of_skills" in codes(report.mismatches)
 
 
-def test_automation_while_nobody_is_l3_in_security_or_observability_is_a_mismatch(practices, rubric, make_org):
-    assessment = assess_org(rubric, make_org({1: 6, 2: 4}))
+def test_automation_while_nobody_is_l3_in_security_or_observability_is_a_mismatch(practices):
+    assessment = assessed({1: 6, 2: 4})
     report = maturity_report(score_practices(practices, {"end_to_end_automation": "yes"}), assessment)
     [finding] = [f for f in report.mismatches if f.code == "automation_without_engineers"]
     assert "nobody is L3+ in security" in finding.message and "nobody is L3+ in observability" in finding.message
 
 
-def test_skills_at_stage_three_without_baselines_cannot_prove_roi(practices, rubric, make_org):
-    assessment = assess_org(rubric, make_org({1: 6, 2: 4, 3: 3}))
+def test_skills_at_stage_three_without_baselines_cannot_prove_roi(practices):
+    assessment = assessed({1: 6, 2: 4, 3: 3})
     unmeasured = maturity_report(score_practices(practices, {}), assessment)
     measured = maturity_report(score_practices(practices, {"baseline_quality": "yes"}), assessment)
     assert "unproven_roi" in codes(unmeasured.mismatches)
     assert "unproven_roi" not in codes(measured.mismatches)
 
 
-def test_consistent_positions_raise_no_mismatch(practices, rubric, make_org):
-    assessment = assess_org(rubric, make_org({1: 6, 2: 4, 3: 3}))
+def test_consistent_positions_raise_no_mismatch(practices):
+    assessment = assessed({1: 6, 2: 4, 3: 3})
     answers = {**answers_up_to(practices, SEVEN, 3), **answers_up_to(practices, AIMM, 3)}
     report = maturity_report(score_practices(practices, answers), assessment)
     assert report.mismatches == ()
@@ -275,8 +287,8 @@ def test_without_people_there_is_no_stage_and_no_mismatch(practices):
     assert report.fit is None and report.mismatches == ()
 
 
-def test_the_roadmap_puts_practice_actions_before_hiring_phases(practices, rubric, make_org):
-    assessment = assess_org(rubric, make_org({1: 6, 2: 4}))
+def test_the_roadmap_puts_practice_actions_before_hiring_phases(practices):
+    assessment = assessed({1: 6, 2: 4})
     plan = plan_hiring(assessment, target_stage=4, per_quarter=1)
     report = maturity_report(score_practices(practices, {}), assessment, plan)
     sources = [s.source for s in report.roadmap]
@@ -366,11 +378,11 @@ def test_the_seed_kpis_track_every_team_against_a_baseline(practices):
     assert backlog.changes[-1].outcome == "worse"
 
 
-def test_the_seed_answers_tell_of_automation_without_governance_or_baselines(practices, rubric):
+def test_the_seed_answers_tell_of_automation_without_governance_or_baselines(practices):
     answers = json.loads((seed_dir() / "practices.json").read_text(encoding="utf-8"))
     result = score_practices(practices, answers)
     assert {"ungrounded_practice", "ungoverned_automation", "no_baseline"} <= set(codes(result.warnings))
-    assessment = assess_org(rubric, read_people(seed_dir() / "people.csv"))
+    assessment = assess_org(load_rubric(), read_people(seed_dir() / "people.csv"))
     assert "skills_ahead_of_practices" in codes(maturity_report(result, assessment).mismatches)
 
 

@@ -337,9 +337,10 @@ def _parse_practices(data: Mapping, ladders: Mapping[str, Ladder], themes: Mappi
         first[practice.id] = index
         practices.append(practice)
     for slug, ladder in ladders.items():
+        key = _LEVEL_KEYS[slug]
         for number in range(1, ladder.top + 1):
             if not any(p.level_on(slug) == number for p in practices):
-                raise RubricError("practices", f"no practice has {_LEVEL_KEYS[slug]} = {number}; every level needs some")
+                raise RubricError("practices", f"no practice has {key} = {number}; every level needs some")
     return tuple(practices)
 
 
@@ -415,7 +416,8 @@ def _in_source(part: str, parse: Callable[..., Any], *args: Any) -> Any:
         raise RubricError(f"{SOURCES[part]}: {exc.key}", exc.problem) from None
 
 
-def parse_practice_rubric(aimm: Mapping, seven_level: Mapping, practices: Mapping, crosswalk: Mapping) -> PracticeRubric:
+def parse_practice_rubric(aimm: Mapping, seven_level: Mapping, practices: Mapping,
+                          crosswalk: Mapping) -> PracticeRubric:
     """Validate the four parsed practice-rubric files and build a `PracticeRubric`.
 
     Raises `RubricError` whose key starts with the file at fault, e.g.
