@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, insert, select, update
@@ -19,8 +19,10 @@ from sqlmodel import Session
 from planner.db.tables import (
     AssessmentRow,
     AuditRow,
+    KpiReadingRow,
     OrganisationRow,
     PersonRow,
+    PracticeAnswerRow,
     RubricVersionRow,
     TeamManagerRow,
     TeamRow,
@@ -33,18 +35,22 @@ __all__ = [
     "Account",
     "Organisation",
     "StoredPerson",
+    "add_answers",
     "add_assessments",
     "add_audit",
+    "add_kpi_readings",
     "add_organisation",
     "active_rubric_version",
     "add_rubric_version",
     "bump_person_version",
     "count_assessments",
+    "current_answers",
     "ensure_teams",
     "find_account",
     "find_organisation",
     "get_person",
     "insert_people",
+    "kpi_readings",
     "list_accounts",
     "list_organisations",
     "load_people",
@@ -365,3 +371,46 @@ def add_audit(session: Session, *, actor: str, action: str, organisation_id: int
     if at is not None:
         values["at"] = at
     session.add(AuditRow(**values))
+
+
+# --- practice answers and KPI readings -------------------------------------------
+
+def _team_slugs(session: Session, organisation_id: int) -> dict[int | None, str]:
+    slugs: dict[int | None, str] = {tid: slug for slug, tid in team_ids(session, organisation_id=organisation_id).items()}
+    slugs[None] = ""
+    return slugs
+
+
+def current_answers(session: Session, *, organisation_id: int) -> dict[str, dict[str, str]]:
+    """``{team slug ("" = whole organisation): {practice id: latest answer}}``."""
+    slugs = _team_slugs(session, organisation_id)
+    answers: dict[str, dict[str, str]] = defaultdict(dict)
+    for team_id, practice, answer in session.execute(
+        select(PracticeAnswerRow.team_id, PracticeAnswerRow.practice_id, PracticeAnswerRow.answer)
+        .where(PracticeAnswerRow.organisation_id == organisation_id).order_by(PracticeAnswerRow.id)
+    ):
+        answers[slugs[team_id]][practice] = answer
+    return dict(answers)
+
+
+def add_answers(session: Session, *, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Append answers (never updates earlier ones)."""
+    if rows:
+        session.execute(insert(PracticeAnswerRow), list(rows))
+
+
+def kpi_readings(session: Session, *, organisation_id: int) -> list[tuple[str, str, date, float, bool]]:
+    """Every KPI reading as ``(team slug or "", kpi, recorded_on, value, is_baseline)``, oldest first."""
+    slugs = _team_slugs(session, organisation_id)
+    rows = session.execute(
+        select(KpiReadingRow.team_id, KpiReadingRow.kpi, KpiReadingRow.recorded_on, KpiReadingRow.value,
+               KpiReadingRow.is_baseline)
+        .where(KpiReadingRow.organisation_id == organisation_id)
+        .order_by(KpiReadingRow.recorded_on, KpiReadingRow.id)
+    )
+    return [(slugs[team_id], kpi, on, value, baseline) for team_id, kpi, on, value, baseline in rows]
+
+
+def add_kpi_readings(session: Session, *, rows: Sequence[Mapping[str, Any]]) -> None:
+    if rows:
+        session.execute(insert(KpiReadingRow), list(rows))

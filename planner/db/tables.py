@@ -7,10 +7,10 @@ as the assessment that set it, so reading an organisation is one plain query.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, DateTime, Index, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, Date, DateTime, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from planner.domain.model import DOMAINS, MAX_LEVEL
@@ -20,8 +20,10 @@ __all__ = [
     "ROLES",
     "AssessmentRow",
     "AuditRow",
+    "KpiReadingRow",
     "OrganisationRow",
     "PersonRow",
+    "PracticeAnswerRow",
     "RubricVersionRow",
     "TeamManagerRow",
     "TeamRow",
@@ -176,3 +178,42 @@ class AuditRow(SQLModel, table=True):
     before: dict | None = Field(default=None, sa_column=Column(JSON))
     after: dict | None = Field(default=None, sa_column=Column(JSON))
     details: dict | None = Field(default=None, sa_column=Column(JSON))
+
+
+class PracticeAnswerRow(SQLModel, table=True):
+    """One questionnaire answer for the organisation (no team) or one team, at one moment.
+
+    Append-only like assessments: the latest row per practice is the current answer.
+    """
+
+    __tablename__ = "practice_answer"
+    __table_args__ = (
+        CheckConstraint("answer IN ('yes', 'partial', 'no')", name="ck_practice_answer_value"),
+        Index("ix_practice_answer_scope", "organisation_id", "team_id", "practice_id", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id")
+    team_id: int | None = Field(default=None, foreign_key="team.id")
+    practice_id: str = Field(max_length=80)
+    answer: str = Field(max_length=10)
+    answered_by: str = Field(default="", max_length=320)
+    answered_by_user_id: int | None = Field(default=None, foreign_key="user_account.id")
+    created_at: datetime = _timestamp()
+
+
+class KpiReadingRow(SQLModel, table=True):
+    """A KPI value for the organisation (no team) or one team on a date; baselines are flagged."""
+
+    __tablename__ = "kpi_reading"
+    __table_args__ = (Index("ix_kpi_reading_scope", "organisation_id", "team_id", "kpi", "recorded_on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id")
+    team_id: int | None = Field(default=None, foreign_key="team.id")
+    kpi: str = Field(max_length=80)
+    recorded_on: date = Field(sa_column=Column(Date, nullable=False))
+    value: float
+    is_baseline: bool = False
+    recorded_by: str = Field(default="", max_length=320)
+    created_at: datetime = _timestamp()

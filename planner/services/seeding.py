@@ -1,4 +1,8 @@
-"""Load the demo organisation from ``seed_data/`` (idempotent: running it twice changes nothing)."""
+"""Load the demo organisation from ``seed_data/`` (idempotent: running it twice changes nothing).
+
+People, their earlier assessment history and self-assessments, practice answers,
+KPI readings and the demo sign-ins.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +17,9 @@ from sqlmodel import Session
 from planner.db import repository
 from planner.db.tables import AuditRow
 from planner.domain.model import DOMAINS
-from planner.loaders import read_toml
+from planner.loaders import read_answers, read_kpi_series, read_team_answers, read_toml
 from planner.services.accounts import create_account
+from planner.services.maturity import ORGANISATION, practice_rubric
 from planner.services.people import ImportResult, import_people
 from planner.services.rubrics import ensure_rubric_version
 from planner.services.transactions import Actor, writing
@@ -64,6 +69,27 @@ def _self_rows(path: Path, ids: dict[str, int], rubric_version: int, actor: Acto
     return rows
 
 
+def _seed_practices(session: Session, seed_dir: Path, organisation_id: int, actor: Actor) -> None:
+    """The demo's questionnaire answers (organisation-wide and per team) and KPI readings."""
+    rubric = practice_rubric()
+    teams = repository.team_ids(session, organisation_id=organisation_id)
+    by_scope = {ORGANISATION: read_answers(seed_dir / "practices.json", rubric),
+                **read_team_answers(seed_dir / "practices_by_team.json", rubric)}
+    repository.add_answers(session, rows=[
+        {"organisation_id": organisation_id, "team_id": teams.get(scope), "practice_id": pid, "answer": str(answer),
+         "answered_by": actor.label}
+        for scope, answers in by_scope.items() if scope == ORGANISATION or scope in teams
+        for pid, answer in answers.items()
+    ])
+    readings = []
+    for series in read_kpi_series(seed_dir / "kpis.csv", rubric):
+        points = [(series.baseline, True), *((r, False) for r in series.readings)]
+        readings += [{"organisation_id": organisation_id, "team_id": teams.get(series.scope), "kpi": series.kpi.slug,
+                      "recorded_on": r.recorded_on, "value": r.value, "is_baseline": flag, "recorded_by": actor.label}
+                     for r, flag in points]
+    repository.add_kpi_readings(session, rows=readings)
+
+
 def seed_demo(session: Session, *, seed_dir: Path, actor: Actor) -> SeedResult:
     """Import the demo people, their earlier history and self-assessments, and the demo accounts."""
     config = read_toml(seed_dir / "organisation.toml")
@@ -85,6 +111,7 @@ def seed_demo(session: Session, *, seed_dir: Path, actor: Actor) -> SeedResult:
                                                                                  version, actor)]
             repository.add_assessments(session, rows=rows)
             history_added = len(rows)
+            _seed_practices(session, seed_dir, org.id, actor)
             repository.add_audit(session, actor=actor.label, actor_user_id=actor.user_id, organisation_id=org.id,
                                  action=_SEED_ACTION, entity="organisation", entity_id=str(org.id),
                                  details={"history_rows": history_added})
