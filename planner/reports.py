@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from planner.domain.careers import Roadmap
-from planner.domain.model import DOMAINS, LEVELS, MAX_LEVEL, Person, StageSpec
+from planner.domain.model import DOMAINS, LEVELS, MAX_LEVEL, Person, Rubric, StageSpec
+from planner.domain.scoring import PersonScore
 from planner.domain.sequencing import HiringPlan
 from planner.domain.staging import Finding, OrgAssessment
 
@@ -25,6 +26,7 @@ __all__ = [
     "plan_markdown",
     "roadmap_dict",
     "roadmap_markdown",
+    "score_dict",
     "stage_dict",
     "write_csv",
 ]
@@ -94,22 +96,23 @@ def assessment_dict(assessment: OrgAssessment, *, employees: bool = True) -> dic
         },
     }
     if employees:
-        titles = {level: rubric.level_title(level) for level in LEVELS}
-        result["employees"] = [
-            {
-                "employee_id": s.person.employee_id,
-                "name": s.person.name,
-                "team": s.person.team,
-                "track": s.person.track,
-                "level": s.level,
-                "level_title": titles[s.level],
-                "domains": s.person.profile.as_dict(),
-                "not_assessed": list(s.not_assessed),
-                "next_level_gaps": dict(s.next_level_gaps),
-            }
-            for s in assessment.scores
-        ]
+        result["employees"] = [score_dict(s, rubric) for s in assessment.scores]
     return result
+
+
+def score_dict(score: PersonScore, rubric: Rubric) -> dict[str, Any]:
+    """One person, their level and what the next level takes (an entry of `assess --format json`)."""
+    return {
+        "employee_id": score.person.employee_id,
+        "name": score.person.name,
+        "team": score.person.team,
+        "track": score.person.track,
+        "level": score.level,
+        "level_title": rubric.level_title(score.level),
+        "domains": score.person.profile.as_dict(),
+        "not_assessed": list(score.not_assessed),
+        "next_level_gaps": dict(score.next_level_gaps),
+    }
 
 
 def plan_dict(plan: HiringPlan) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Read use cases behind the workspaces: what a signed-in person may see, already computed.
+"""Use cases behind the workspaces: what a signed-in person may see (and assess), already scoped.
 
 Every function takes the caller's `Scope` and only ever works on the people it
 allows, so pages, the API and exports cannot disagree about access, and
@@ -7,25 +7,28 @@ aggregates (stage, coverage, plans) are computed over visible people only.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session
 
 from planner.db import repository
+from planner.db.repository import StoredPerson
 from planner.domain.careers import Roadmap, career_graph, roadmap
 from planner.domain.model import DOMAINS, TRACKS, Person, Rubric, Team
 from planner.domain.sequencing import HiringPlan, HypotheticalHire, plan_hiring, project
 from planner.domain.staging import OrgAssessment, assess_org
-from planner.services.access import Hidden, Scope
-from planner.services.assessments import PersonDetail, person_detail
+from planner.services.access import Forbidden, Hidden, Scope
+from planner.services.assessments import PersonDetail, person_detail, record_assessment
 from planner.services.rubrics import RubricInUse, organisation_rubric
 
 __all__ = [
     "PlanView",
     "RoadmapView",
     "TeamView",
+    "assess_person",
     "hiring_plan",
+    "org_stage",
     "person_roadmap",
     "person_view",
     "rubric_in_use",
@@ -72,6 +75,12 @@ def visible_people(session: Session, scope: Scope) -> list[Person]:
 def visible_assessment(session: Session, scope: Scope) -> OrgAssessment:
     """Stage, coverage and warnings over the people the caller may see."""
     return assess_org(rubric_in_use(session, scope).rubric, visible_people(session, scope))
+
+
+def org_stage(session: Session, scope: Scope) -> OrgAssessment:
+    """The organisation's stage, coverage and warnings (HR only)."""
+    scope.require_role("hr")
+    return visible_assessment(session, scope)
 
 
 def visible_teams(session: Session, scope: Scope) -> list[Team]:
@@ -127,3 +136,21 @@ def hiring_plan(session: Session, scope: Scope, *, target_stage: int | None = No
     current = visible_assessment(session, scope)
     projected = project(current, hires, promotions) if hires or promotions else None
     return PlanView(plan_hiring(projected or current, target_stage, per_quarter), projected)
+
+
+def assess_person(session: Session, scope: Scope, employee_id: str, *, kind: str, levels: Mapping[str, int],
+                  evidence: str, expected_version: int) -> StoredPerson:
+    """Record a manager- or self-assessment the caller is allowed to make.
+
+    A manager assesses the people of the teams they manage; anyone self-assesses
+    only themselves. Raises `Hidden` for a person outside the caller's scope,
+    `Forbidden` for one they see but may not assess this way, and whatever
+    `record_assessment` raises (`StaleWrite` for a stale `expected_version`).
+    """
+    person = person_view(session, scope, employee_id).stored.person
+    allowed = scope.can_assess(person) if kind == "manager" else scope.can_self_assess(person)
+    if not allowed:
+        raise Forbidden(f"you may not record a {kind} assessment of {employee_id!r}")
+    return record_assessment(session, organisation_id=scope.organisation_id, employee_id=employee_id,
+                             expected_version=expected_version, levels=levels, kind=kind, evidence=evidence,
+                             actor=scope.actor)
