@@ -8,7 +8,7 @@ bare ``executemany``.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -192,8 +192,9 @@ def _people_query(organisation_id: int):
     ).where(PersonRow.organisation_id == organisation_id).order_by(PersonRow.employee_id)
 
 
-def stored_people(session: Session, *, organisation_id: int, person_ids: Iterable[int] | None = None) -> list[StoredPerson]:
-    """Every person of the organisation (or just `person_ids`), in employee-id order."""
+def _read_people(session: Session, organisation_id: int,
+                 person_ids: Iterable[int] | None = None) -> Iterator[tuple[int, int, Person]]:
+    """``(row id, version, person)`` for the organisation's people (or just `person_ids`), in employee-id order."""
     slugs = {tid: slug for slug, tid in team_ids(session, organisation_id=organisation_id).items()}
     query = _people_query(organisation_id)
     if person_ids is not None:
@@ -202,22 +203,25 @@ def stored_people(session: Session, *, organisation_id: int, person_ids: Iterabl
     employee_ids = dict(session.execute(
         select(PersonRow.id, PersonRow.employee_id).where(PersonRow.organisation_id == organisation_id)
     ).all()) if person_ids is not None else {row[0]: row[2] for row in rows}
-    return [
-        StoredPerson(
-            id=row[0],
-            version=row[1],
-            person=Person(
-                employee_id=row[2], name=row[3], email=row[4], track=row[5],
-                team=slugs.get(row[6], ""), manager_id=employee_ids.get(row[7]), profile=Profile(tuple(row[8:])),
-            ),
-        )
-        for row in rows
-    ]
+    profiles: dict[tuple, Profile] = {}  # many people share a profile: build each one once
+    for row in rows:
+        levels = tuple(row[8:])
+        profile = profiles.get(levels)
+        if profile is None:
+            profile = profiles[levels] = Profile(levels)
+        yield row[0], row[1], Person(employee_id=row[2], name=row[3], email=row[4], track=row[5],
+                                     team=slugs.get(row[6], ""), manager_id=employee_ids.get(row[7]), profile=profile)
+
+
+def stored_people(session: Session, *, organisation_id: int, person_ids: Iterable[int] | None = None) -> list[StoredPerson]:
+    """Every person of the organisation (or just `person_ids`), in employee-id order."""
+    return [StoredPerson(row_id, version, person)
+            for row_id, version, person in _read_people(session, organisation_id, person_ids)]
 
 
 def load_people(session: Session, *, organisation_id: int) -> list[Person]:
     """The organisation's people with their current (scored) profiles."""
-    return [s.person for s in stored_people(session, organisation_id=organisation_id)]
+    return [person for _, _, person in _read_people(session, organisation_id)]
 
 
 def get_person(session: Session, *, organisation_id: int, employee_id: str) -> StoredPerson | None:
@@ -230,9 +234,11 @@ def get_person(session: Session, *, organisation_id: int, employee_id: str) -> S
 
 
 def insert_people(session: Session, *, organisation_id: int, rows: Sequence[Mapping[str, Any]]) -> dict[str, int]:
-    """Insert person rows (columns as in `PersonRow`, managers unset); return employee_id -> id."""
+    """Insert person rows (columns as in `PersonRow`, the same keys in every row); return employee_id -> id."""
     if rows:
-        session.execute(insert(PersonRow), [{"organisation_id": organisation_id, "version": 1, **r} for r in rows])
+        # On the table, not the model: one executemany, where an ORM bulk insert regroups rows by their NULLs.
+        session.execute(insert(PersonRow.__table__),
+                        [{"organisation_id": organisation_id, "version": 1, **r} for r in rows])
     return dict(session.execute(
         select(PersonRow.employee_id, PersonRow.id).where(PersonRow.organisation_id == organisation_id)
     ).all())
@@ -277,9 +283,9 @@ def bump_person_version(session: Session, *, person_id: int, expected_version: i
 # --- assessments -------------------------------------------------------------
 
 def add_assessments(session: Session, *, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Append assessment history rows (never updates existing ones)."""
+    """Append assessment history rows, the same keys in each (never updates existing ones)."""
     if rows:
-        session.execute(insert(AssessmentRow), list(rows))
+        session.execute(insert(AssessmentRow.__table__), list(rows))
 
 
 def person_history(session: Session, *, person_id: int, employee_id: str) -> list[AssessmentEntry]:
@@ -289,7 +295,7 @@ def person_history(session: Session, *, person_id: int, employee_id: str) -> lis
                AssessmentRow.evidence, AssessmentRow.assessor, RubricVersionRow.label)
         .outerjoin(RubricVersionRow, RubricVersionRow.id == AssessmentRow.rubric_version_id)
         .where(AssessmentRow.person_id == person_id)
-        .order_by(AssessmentRow.id)
+        .order_by(AssessmentRow.created_at, AssessmentRow.id)
     )
     return [AssessmentEntry(employee_id, d, lv, k, at, ev, who, rv) for d, lv, k, at, ev, who, rv in rows]
 
