@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import networkx as nx
 from sqlmodel import Session
 
 from planner.db import repository
@@ -20,7 +21,7 @@ from planner.domain.sequencing import HiringPlan, HypotheticalHire, plan_hiring,
 from planner.domain.staging import OrgAssessment, assess_org
 from planner.services.access import Forbidden, Hidden, Scope
 from planner.services.assessments import PersonDetail, person_detail, record_assessment
-from planner.services.rubrics import RubricInUse, organisation_rubric
+from planner.services.rubrics import RubricInUse, organisation_rubric, upload_rubric
 
 __all__ = [
     "PlanView",
@@ -28,11 +29,13 @@ __all__ = [
     "TeamView",
     "assess_person",
     "hiring_plan",
+    "managed_teams",
     "org_stage",
     "person_roadmap",
     "person_view",
     "rubric_in_use",
     "team_view",
+    "upload_rubric_version",
     "visible_assessment",
     "visible_people",
     "visible_teams",
@@ -55,6 +58,8 @@ class RoadmapView:
     roadmap: Roadmap
     #: The same target reached on each other track, for comparison.
     alternatives: tuple[Roadmap, ...]
+    #: The career graph the roadmaps run through (pages draw it).
+    graph: nx.DiGraph
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +91,12 @@ def org_stage(session: Session, scope: Scope) -> OrgAssessment:
 def visible_teams(session: Session, scope: Scope) -> list[Team]:
     return [t for t in repository.load_teams(session, organisation_id=scope.organisation_id)
             if scope.can_view_team(t.slug)]
+
+
+def managed_teams(session: Session, scope: Scope) -> list[Team]:
+    """The teams the caller works on as a manager (or all of them, for HR); `Forbidden` for anyone else."""
+    scope.require_role("hr", "manager")
+    return visible_teams(session, scope)
 
 
 def weakest_domains(assessment: OrgAssessment, count: int = 3) -> tuple[str, ...]:
@@ -122,7 +133,7 @@ def person_roadmap(session: Session, scope: Scope, employee_id: str, target_leve
     chosen = roadmap(graph, rubric, person.profile, person.track, target_level, track)
     others = tuple(roadmap(graph, rubric, person.profile, person.track, chosen.target_level, t)
                    for t in TRACKS if t != chosen.target_track)
-    return RoadmapView(person, detail.score.level, chosen, others)
+    return RoadmapView(person, detail.score.level, chosen, others, graph)
 
 
 def hiring_plan(session: Session, scope: Scope, *, target_stage: int | None = None, per_quarter: int | None = None,
@@ -154,3 +165,9 @@ def assess_person(session: Session, scope: Scope, employee_id: str, *, kind: str
     return record_assessment(session, organisation_id=scope.organisation_id, employee_id=employee_id,
                              expected_version=expected_version, levels=levels, kind=kind, evidence=evidence,
                              actor=scope.actor)
+
+
+def upload_rubric_version(session: Session, scope: Scope, text: str) -> RubricInUse:
+    """Make an edited rubric the organisation's active version (HR only); `RubricError` names a bad key."""
+    scope.require_role("hr")
+    return upload_rubric(session, organisation_id=scope.organisation_id, text=text, actor=scope.actor)

@@ -1,0 +1,191 @@
+"""Forms of the workspaces: parsing and validating input, nothing more.
+
+POST forms are `FlaskForm`s and carry a CSRF token. The hiring-plan and roadmap
+forms only choose what to show, so they are GET forms without one: their
+answers are bookmarkable URLs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from flask import request
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    TextAreaField,
+)
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+
+from planner.domain.model import DOMAINS, LEVELS, MAX_LEVEL, Person, Profile, Rubric
+from planner.domain.sequencing import HypotheticalHire
+
+__all__ = ["AssessmentForm", "PlanForm", "RoadmapForm", "RubricUploadForm"]
+
+#: How many what-if rows of each kind the hiring page offers.
+WHAT_IF_ROWS = 3
+
+
+def _optional_int(value: Any) -> int | None:
+    return None if value in (None, "") else int(value)
+
+
+def _options(pairs: Iterable[tuple[Any, str]], optgroup: str | None = None) -> list[SelectChoice]:
+    return [SelectChoice(value, label, optgroup=optgroup) for value, label in pairs]
+
+
+def _levels(blank: str, title=lambda n: f"L{n}") -> list[SelectChoice]:
+    """A blank option, then levels 1-5 labelled by `title`."""
+    return _options([("", blank), *((n, title(n)) for n in range(1, MAX_LEVEL + 1))])
+
+
+class AssessmentForm(FlaskForm):
+    """A level per domain (a domain left blank keeps its current state), evidence and the version read.
+
+    `started` carries the levels the form showed when it was opened, so a save
+    that loses a race can tell the user's changes from someone else's.
+    """
+
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=0)])
+    started = HiddenField()
+    evidence = TextAreaField("Evidence", validators=[DataRequired("Say what shows these levels."),
+                                                      Length(max=2000)])
+
+    def levels(self) -> dict[str, int]:
+        """The chosen level of each domain that has one."""
+        return {d: self[d].data for d in DOMAINS if self[d].data is not None}
+
+    def start_from(self, profile: Profile, version: int) -> None:
+        """Show `profile` as the levels being edited, at `version`."""
+        for domain in DOMAINS:
+            self[domain].data = profile.get(domain)
+        self.started.data = ",".join("" if v is None else str(v) for v in profile.levels)
+        self.version.raw_data, self.version.data = [str(version)], version
+
+    def started_levels(self) -> dict[str, int | None]:
+        """The levels the form showed when opened ({} if the field is missing or malformed)."""
+        parts = (self.started.data or "").split(",")
+        if len(parts) != len(DOMAINS) or any(p not in {"", *map(str, LEVELS)} for p in parts):
+            return {}
+        return {d: int(p) if p else None for d, p in zip(DOMAINS, parts)}
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if valid and not self.levels():
+            self.form_errors.append("Choose a level for at least one domain.")
+            return False
+        return valid
+
+
+for _domain in DOMAINS:
+    setattr(AssessmentForm, _domain, RadioField(
+        _domain, choices=_options((n, str(n)) for n in LEVELS), coerce=_optional_int, validate_choice=False,
+        validators=[Optional(), AnyOf(LEVELS, message="Choose a level from 0 to 5.")]))
+
+
+class _CheckboxList(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class HireRow(Form):
+    """A what-if: `count` hires at `level`, strongest in `domains`."""
+
+    count = IntegerField("How many", validators=[Optional(), NumberRange(min=1, max=50)])
+    level = SelectField("Level", choices=_levels("No hire"), coerce=_optional_int)
+    domains = _CheckboxList("Strongest in", choices=[], validators=[Optional()])
+
+    def validate_level(self, field) -> None:
+        if field.data is None and (self.count.data or self.domains.data):
+            raise ValidationError("Choose the level of this hire.")
+
+
+class PromotionRow(Form):
+    """A what-if: develop one named person to `level`."""
+
+    employee_id = SelectField("Person", choices=[], validators=[Optional()])
+    level = SelectField("To level", choices=_levels("Level"), coerce=_optional_int)
+
+    def validate_level(self, field) -> None:
+        if bool(self.employee_id.data) != (field.data is not None):
+            raise ValidationError("Choose both a person and the level to develop them to.")
+
+
+class PlanForm(FlaskForm):
+    """Target stage, hiring pace and what-ifs, read from the query string."""
+
+    class Meta:
+        csrf = False
+
+    target = SelectField("Target stage", coerce=_optional_int, validators=[Optional()])
+    per_quarter = IntegerField("Hires per quarter", validators=[Optional(), NumberRange(min=1, max=100)])
+    hires = FieldList(FormField(HireRow), min_entries=WHAT_IF_ROWS, max_entries=WHAT_IF_ROWS)
+    promotions = FieldList(FormField(PromotionRow), min_entries=WHAT_IF_ROWS, max_entries=WHAT_IF_ROWS)
+
+    @classmethod
+    def from_query(cls, rubric: Rubric, people: Iterable[tuple[Person, int]], teams: Mapping[str, str],
+                   default_target: int) -> PlanForm:
+        """Bind the query string; `people` are (person, level) pairs to offer for promotion."""
+        form = cls(formdata=request.args or None, target=default_target)
+        form.target.choices = _options((s.number, f"Stage {s.number}: {s.name}") for s in rubric.stages)
+        domains = _options((d.slug, d.name) for d in rubric.domains)
+        candidates = _options([("", "Nobody")])
+        for person, level in sorted(people, key=lambda p: (teams.get(p[0].team, p[0].team), p[0].name)):
+            candidates += _options([(person.employee_id, f"{person.name} (L{level})")],
+                                   optgroup=teams.get(person.team, person.team) or "No team")
+        for row in form.hires:
+            row.domains.choices = domains
+        for row in form.promotions:
+            row.employee_id.choices = candidates
+        return form
+
+    def what_ifs(self) -> tuple[list[HypotheticalHire], list[tuple[str, int]]]:
+        hires = [HypotheticalHire(row.level.data, tuple(row.domains.data or ()))
+                 for row in self.hires for _ in range(row.count.data or 1) if row.level.data is not None]
+        promotions = [(row.employee_id.data, row.level.data) for row in self.promotions if row.employee_id.data]
+        return hires, promotions
+
+    def query_args(self) -> dict[str, Any]:
+        """The non-empty answers as query parameters: for export, print and bookmark links."""
+        args: dict[str, Any] = {"target": self.target.data, "per_quarter": self.per_quarter.data}
+        for name in ("hires", "promotions"):
+            for row in self[name]:
+                for field in row.form:
+                    if field.data not in (None, "", []):
+                        args[field.name] = field.data
+        return {k: v for k, v in args.items() if v is not None}
+
+
+class RoadmapForm(FlaskForm):
+    """Where I want to go: a target level and the track to reach it on."""
+
+    class Meta:
+        csrf = False
+
+    target = SelectField("Target level", coerce=_optional_int, validators=[Optional()], choices=[])
+    track = SelectField("On the track", validators=[Optional()])
+
+    @classmethod
+    def from_query(cls, rubric: Rubric, current_track: str) -> RoadmapForm:
+        form = cls(formdata=request.args or None, track=current_track)
+        form.target.choices = _levels("Next level", lambda n: f"L{n} {rubric.level_title(n)}")
+        form.track.choices = _options((t.slug, t.name) for t in rubric.tracks)
+        return form
+
+
+class RubricUploadForm(FlaskForm):
+    rubric = FileField("Edited rubric (TOML)", validators=[
+        FileRequired("Choose a .toml file to upload."),
+        FileAllowed(["toml"], "The rubric must be a .toml file."),
+    ])
