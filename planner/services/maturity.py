@@ -71,7 +71,7 @@ def _editable_scopes(scope: Scope, team_slugs: list[str]) -> tuple[str, ...]:
 
 
 def _require_editable(scope: Scope, team: str, known: list[str]) -> None:
-    if team != ORGANISATION and team not in known:
+    if team != ORGANISATION and (team not in known or not scope.can_view_team(team)):
         raise Hidden(f"no team {team!r}")
     if team not in _editable_scopes(scope, known):
         raise Forbidden("only HR, or the manager of that team, may record its practices and KPIs")

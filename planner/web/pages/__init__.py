@@ -3,20 +3,21 @@
 * ``team``: a manager's team heatmap and assessment forms (HR may open any team);
 * ``org``: HR's organisational stage and hiring plan (what-ifs, exports, print view);
 * ``me``: anyone's own roadmap, history and self-assessment;
-* ``rubric``: the skills matrix for everyone; upload and download for HR.
+* ``rubric``: the skills matrix for everyone; upload and download for HR;
+* ``maturity``: practice maturity on the AIMM and seven-level ladders, KPIs and the questionnaire.
 """
 
 from __future__ import annotations
 
 from flask import Flask
 
-from planner.web.pages import common, me, org, rubric, team
+from planner.web.pages import common, maturity, me, org, rubric, team
 
 __all__ = ["init_app"]
 
 
 def init_app(app: Flask) -> None:
-    for blueprint in (team.bp, org.bp, me.bp, rubric.bp):
+    for blueprint in (team.bp, org.bp, me.bp, rubric.bp, maturity.bp):
         app.register_blueprint(blueprint)
     app.context_processor(common.navigation)
     app.jinja_env.globals["demo_sign_ins"] = common.demo_sign_ins

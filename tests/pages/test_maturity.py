@@ -1,0 +1,87 @@
+"""The practice maturity page: three ladders, departments, KPIs, and who may answer for what."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from planner.db.tables import AuditRow, KpiReadingRow, PracticeAnswerRow
+from planner.web.database import get_session
+
+from .conftest import text_of
+
+
+def _count(app, row) -> int:
+    with app.app_context():
+        return get_session().execute(select(func.count()).select_from(row)).scalar_one()
+
+
+def test_hr_sees_the_three_ladders_side_by_side_with_mismatches_and_departments(login):
+    page = text_of(login("hr").get("/maturity"))
+    assert "Skills (EAISM stage)" in page and "AI Maturity Model (AIMM)" in page
+    assert "Seven levels of enterprise AI maturity" in page
+    assert "skills_ahead_of_practices" in page and "ungoverned_automation" in page
+    assert "Departments" in page and "Platform Engineering" in page
+    assert "Hiring: L3 Systems engineers (critical)" in page
+
+
+def test_the_org_page_links_to_practice_maturity(login):
+    assert 'href="/maturity"' in text_of(login("hr").get("/org"))
+
+
+def test_an_individual_sees_the_organisations_levels_but_no_departments_and_cannot_answer(login, app):
+    client = login("individual")
+    page = text_of(client.get("/maturity"))
+    assert "AI Maturity Model (AIMM)" in page
+    assert "Departments" not in page and "Questionnaire" not in page
+    before = _count(app, PracticeAnswerRow)
+    assert client.post("/maturity/answers", data={"scope": "", "practice-baseline_metrics": "yes"}).status_code == 403
+    assert _count(app, PracticeAnswerRow) == before
+
+
+def test_a_manager_answers_for_their_own_team_only(login, app):
+    client = login("manager")
+    assert "Questionnaire: Platform Engineering" in text_of(client.get("/maturity"))
+    response = client.post("/maturity/answers", data={"scope": "platform", "practice-baseline_metrics": "yes"})
+    assert response.status_code == 302
+    assert client.post("/maturity/answers", data={"scope": "", "practice-baseline_metrics": "yes"}).status_code == 403
+    assert client.post("/maturity/answers", data={"scope": "data", "practice-baseline_metrics": "yes"}).status_code == 404
+
+
+def test_saving_answers_records_only_changes_and_keeps_the_earlier_ones(login, app):
+    client = login("hr")
+    before = _count(app, PracticeAnswerRow)
+    client.post("/maturity/answers", data={"scope": "", "practice-baseline_metrics": "yes",
+                                          "practice-baseline_quality": "yes"})
+    after_first = _count(app, PracticeAnswerRow)
+    assert after_first > before
+    client.post("/maturity/answers", data={"scope": "", "practice-baseline_metrics": "yes"})
+    assert _count(app, PracticeAnswerRow) == after_first
+    page = text_of(client.get("/maturity"))
+    assert '<code class="alert-code">no_baseline</code>' not in page
+
+
+def test_an_unknown_practice_is_refused_naming_the_key_and_nothing_is_stored(login, app):
+    client = login("hr")
+    before = _count(app, PracticeAnswerRow)
+    response = client.post("/maturity/answers", data={"scope": "", "practice-not_a_practice": "yes"})
+    assert response.status_code == 422
+    assert "not_a_practice" in text_of(response)
+    assert _count(app, PracticeAnswerRow) == before
+
+
+def test_a_kpi_reading_needs_a_baseline_before_it_and_is_audited(login, app):
+    client = login("hr")
+    before = _count(app, KpiReadingRow)
+    refused = client.post("/maturity/kpis", data={"scope": "", "kpi": "error_rate", "recorded_on": "2026-11-01",
+                                                 "value": "4"})
+    assert refused.status_code == 422 and "record a baseline" in text_of(refused)
+    assert client.post("/maturity/kpis", data={"scope": "", "kpi": "error_rate", "recorded_on": "2026-01-01",
+                                              "value": "6", "is_baseline": "y"}).status_code == 302
+    assert client.post("/maturity/kpis", data={"scope": "", "kpi": "error_rate", "recorded_on": "2026-11-01",
+                                              "value": "4"}).status_code == 302
+    assert _count(app, KpiReadingRow) == before + 2
+    page = text_of(client.get("/maturity"))
+    assert "Error rate" in page and "▲ better" in page
+    with app.app_context():
+        actions = get_session().execute(select(AuditRow.action).where(AuditRow.action == "kpi.record")).all()
+    assert len(actions) == 2
