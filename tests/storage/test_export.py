@@ -42,7 +42,8 @@ def fresh_session(make_database_url) -> Iterator[Session]:
 
 def organisation(session: Session) -> tuple:
     org_id = repository.find_organisation(session).id
-    return repository.load_people(session, organisation_id=org_id), repository.load_teams(session, organisation_id=org_id)
+    return (repository.load_people(session, organisation_id=org_id),
+            repository.load_teams(session, organisation_id=org_id))
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json"])

@@ -91,7 +91,8 @@ def test_reimporting_changed_levels_appends_history_keeps_old_entries_and_bumps_
     assert (result.updated, result.unchanged, result.assessments) == (1, len(ORG) - 1, 2)
     new = history(session, acme, "A1")
     assert new[:len(old)] == old
-    assert [(e.domain, e.level, e.kind) for e in new[len(old):]] == [("prompting", 3, "import"), ("security", 4, "import")]
+    assert [(e.domain, e.level, e.kind) for e in new[len(old):]] == [
+        ("prompting", 3, "import"), ("security", 4, "import")]
     assert stored(session, acme, "A1").person.profile.get("prompting") == 3
     assert {p["employee_id"]: stored(session, acme, p["employee_id"]).version for p in ORG} == {
         **{p["employee_id"]: 1 for p in ORG}, "A1": 2}
