@@ -43,7 +43,8 @@ def csv_safe(value: Any) -> Any:
 
 def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # CRLF as RFC 4180 says: the writer then quotes any cell holding a lone CR, so no row can split.
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     writer.writerows([csv_safe(cell) for cell in row] for row in rows)
     return buffer.getvalue()
