@@ -96,22 +96,25 @@ def import_people(
     changed fields updated (bumping their version), and every level that differs
     from the current one appended to the assessment history as an import.
     """
-    org = repository.find_organisation(session, name=organisation) if organisation else None
-    if org is None and organisation is None:
-        org = resolve_organisation(session, name=None)
-    existing = {s.person.employee_id: s for s in repository.stored_people(session, organisation_id=org.id)} if org else {}
-    people = parse_people_bytes(source, raw, json_format=source.lower().endswith(".json"), known_ids=existing)
     digest = hashlib.sha256(raw).hexdigest()
     now = at or utcnow()
     counts = {"created": 0, "updated": 0, "unchanged": 0, "assessments": 0}
+    # Everything, from reading what exists to the last write, happens under the write lock:
+    # an edit committed while the file was being validated cannot be worked against stale data.
     with writing(session, commit=not dry_run):
+        org = repository.find_organisation(session, name=organisation) if organisation else None
+        if org is None and organisation is None:
+            org = resolve_organisation(session, name=None)
+        existing = ({s.person.employee_id: s for s in repository.stored_people(session, organisation_id=org.id)}
+                    if org else {})
+        people = parse_people_bytes(source, raw, json_format=source.lower().endswith(".json"), known_ids=existing)
         if org is None:
             org = repository.add_organisation(session, name=organisation)
-        names = {p.team: (team_names or {}).get(p.team) or p.team.replace("-", " ").replace("_", " ").title()
-                 for p in people if p.team}
-        teams = repository.ensure_teams(session, organisation_id=org.id,
-                                        names={**{t.slug: t.name for t in repository.load_teams(session, organisation_id=org.id)},
-                                               **names})
+        current_names = {t.slug: t.name for t in repository.load_teams(session, organisation_id=org.id)}
+        # A team keeps its name unless the caller names it; a new team is named after its slug.
+        names = {p.team: (team_names or {}).get(p.team) or current_names.get(p.team)
+                 or p.team.replace("-", " ").replace("_", " ").title() for p in people if p.team}
+        teams = repository.ensure_teams(session, organisation_id=org.id, names=names)
         new = [p for p in people if p.employee_id not in existing]
         ids = repository.insert_people(session, organisation_id=org.id, rows=[
             {**_person_columns(p, teams.get(p.team)), **p.profile.as_dict(), "updated_at": now} for p in new])

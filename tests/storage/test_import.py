@@ -138,3 +138,10 @@ def test_imports_and_exports_are_audited_with_actor_file_hash_and_row_count(sess
         "people.csv", hashlib.sha256(raw).hexdigest(), len(ORG))
     assert audits[1].details == {"format": "json", "rows": len(ORG),
                                  "sha256": hashlib.sha256(text.encode()).hexdigest()}
+
+
+def test_a_reimport_keeps_the_display_names_teams_were_given(session, acme):
+    import_bytes(session, people_csv(ORG), team_names={"platform": "Platform Engineering"})
+    import_bytes(session, people_csv(ORG))
+    names = {t.slug: t.name for t in repository.load_teams(session, organisation_id=acme)}
+    assert names == {"apps": "Apps", "data": "Data", "platform": "Platform Engineering"}
