@@ -14,7 +14,7 @@ import json
 import math
 import os
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -39,11 +39,13 @@ __all__ = [
     "InputError",
     "InputErrors",
     "MAX_INPUT_BYTES",
+    "MAX_REPORTED_ERRORS",
     "PROJECT_ROOT",
     "load_rubric",
     "parse_people_bytes",
     "parse_people_records",
     "parse_rubric_toml",
+    "read_input",
     "read_people",
     "read_toml",
     "rubric_dir",
@@ -57,6 +59,10 @@ COLUMNS: tuple[str, ...] = BASE_COLUMNS + DOMAINS
 #: People files larger than this are refused before parsing (a 100,000-person CSV is ~8 MiB).
 MAX_INPUT_BYTES = 64 * 1024 * 1024
 _MAX_FIELD_CHARS = 4096
+#: A file is refused after this many problems without reading further: a file of millions of
+#: bad rows must not cost millions of error objects (or minutes) before it is refused.
+MAX_REPORTED_ERRORS = 100
+_UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 
 
 def rubric_dir() -> Path:
@@ -101,6 +107,8 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise RubricError(str(path), f"cannot read: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise RubricError(str(path), f"not valid TOML: {exc}") from None
+    except RecursionError:
+        raise RubricError(str(path), "not valid TOML: arrays or tables nested too deeply") from None
 
 
 def load_rubric(path: str | os.PathLike | None = None) -> Rubric:
@@ -125,6 +133,8 @@ def parse_rubric_toml(source: str, text: str) -> Rubric:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RubricError(source, f"not valid TOML: {exc}") from None
+    except RecursionError:
+        raise RubricError(source, "not valid TOML: arrays or tables nested too deeply") from None
     return parse_rubric_text(source, data)
 
 
@@ -137,18 +147,37 @@ def rubric_source(path: str | os.PathLike | None = None) -> str:
         raise RubricError(str(path), f"cannot read: {exc}") from None
 
 
+def _check_size(source: str, size: int) -> None:
+    if size > MAX_INPUT_BYTES:
+        raise InputErrors([InputError(source, f"the file is larger than the limit of {MAX_INPUT_BYTES:,} bytes")])
+
+
 def _decode(source: str, raw: bytes) -> str:
-    if len(raw) > MAX_INPUT_BYTES:
-        raise InputErrors([InputError(source, f"file is {len(raw):,} bytes; the limit is {MAX_INPUT_BYTES:,}")])
-    if not raw.strip():
-        raise InputErrors([InputError(source, "the file is empty")])
+    _check_size(source, len(raw))
+    if raw.startswith(_UTF16_32_BOMS):
+        raise InputErrors([InputError(source, "this is UTF-16 or UTF-32 text: save it as UTF-8 (CSV UTF-8)")])
     if b"\x00" in raw:
         raise InputErrors([InputError(source, "this is a binary file, not CSV or JSON text")])
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         row = raw[: exc.start].count(b"\n") + 1
         raise InputErrors([InputError(source, f"not UTF-8 text (byte 0x{raw[exc.start]:02x})", row=row)]) from None
+    if not text.strip():
+        raise InputErrors([InputError(source, "the file is empty")])
+    return text
+
+
+def _load_json(source: str, text: str) -> Any:
+    """`json.loads`, with every way it can refuse a text turned into an `InputErrors`."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputErrors([InputError(source, f"not valid JSON: {exc.msg}", row=exc.lineno)]) from None
+    except RecursionError:
+        raise InputErrors([InputError(source, "not valid JSON: lists or objects nested too deeply")]) from None
+    except ValueError:  # Python refuses integers of more than 4300 digits
+        raise InputErrors([InputError(source, "not valid JSON: a number has too many digits")]) from None
 
 
 def read_people(path: str | os.PathLike, *, known_ids: Iterable[str] = ()) -> list[Person]:
@@ -157,17 +186,8 @@ def read_people(path: str | os.PathLike, *, known_ids: Iterable[str] = ()) -> li
     `known_ids` are employee ids that exist outside the file (managers may be
     among them). Raises `InputErrors` listing every problem found.
     """
-    path = Path(path)
-    source = path.name
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputErrors([InputError(source, "no such file")]) from None
-    except IsADirectoryError:
-        raise InputErrors([InputError(source, "is a directory, not a file")]) from None
-    except OSError as exc:
-        raise InputErrors([InputError(source, f"cannot read: {exc.strerror or exc}")]) from None
-    return parse_people_bytes(source, raw, json_format=path.suffix.lower() == ".json", known_ids=known_ids)
+    source, raw = read_input(path)
+    return parse_people_bytes(source, raw, json_format=Path(path).suffix.lower() == ".json", known_ids=known_ids)
 
 
 def parse_people_bytes(source: str, raw: bytes, *, json_format: bool, known_ids: Iterable[str] = ()) -> list[Person]:
@@ -176,19 +196,18 @@ def parse_people_bytes(source: str, raw: bytes, *, json_format: bool, known_ids:
     return parse_people_records(source, records, known_ids=known_ids)
 
 
-def _json_records(source: str, text: str) -> Iterable[tuple[int, Mapping[str, Any]]]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputErrors([InputError(source, f"not valid JSON: {exc.msg}", row=exc.lineno)]) from None
+#: A record, or why its row could not be read as one (the validator lists it with the others).
+Record = Mapping[str, Any] | InputError
+
+
+def _json_records(source: str, text: str) -> Iterable[tuple[int, Record]]:
+    data = _load_json(source, text)
     if not isinstance(data, list):
         raise InputErrors([InputError(source, "expected a JSON list of people")])
     if not data:
         raise InputErrors([InputError(source, "the list of people is empty")])
-    errors = [InputError(source, "expected an object", row=n) for n, item in enumerate(data, 1) if not isinstance(item, dict)]
-    if errors:
-        raise InputErrors(errors)
-    return list(enumerate(data, 1))
+    return ((n, item if isinstance(item, dict) else InputError(source, "expected an object", row=n))
+            for n, item in enumerate(data, 1))
 
 
 #: A cell as CSV exports write it when a spreadsheet would run it as a formula (see `reports.csv_safe`).
@@ -200,7 +219,8 @@ def _restore_cell(cell: str) -> str:
     return cell[1:] if cell.startswith(_NEUTRALISED) else cell
 
 
-def _csv_records(source: str, text: str) -> list[tuple[int, dict[str, str]]]:
+def _csv_records(source: str, text: str) -> Iterator[tuple[int, Record]]:
+    """Yield each data row as a record, read lazily: a huge file of bad rows is refused after its first problems."""
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip() for h in next(reader)]
@@ -214,24 +234,21 @@ def _csv_records(source: str, text: str) -> list[tuple[int, dict[str, str]]]:
         raise InputErrors([InputError(source, "column appears twice", row=1, column=c) for c in dupes])
     positions = [(c, header.index(c)) for c in COLUMNS]
     width = len(header)
-    records: list[tuple[int, dict[str, str]]] = []
-    errors: list[InputError] = []
-    row = 1
+    row, seen = 1, False
     try:
         for row, fields in enumerate(reader, 2):
             if not fields or (len(fields) == 1 and not fields[0].strip()):
                 continue
+            seen = True
             if len(fields) != width:
-                errors.append(InputError(source, f"expected {width} fields, found {len(fields)}", row=row))
+                yield row, InputError(source, f"expected {width} fields, found {len(fields)}", row=row)
                 continue
-            records.append((row, {c: _restore_cell(fields[i]) for c, i in positions}))
+            yield row, {c: _restore_cell(fields[i]) for c, i in positions}
     except csv.Error as exc:
-        errors.append(InputError(source, f"unreadable CSV: {exc}", row=row + 1))
-    if errors:
-        raise InputErrors(errors)
-    if not records:
+        yield row + 1, InputError(source, f"unreadable CSV: {exc}", row=row + 1)
+        return
+    if not seen:
         raise InputErrors([InputError(source, "no people in the file (only a header)", row=2)])
-    return records
 
 
 def _text(value: Any) -> str:
@@ -257,14 +274,25 @@ def _level(value: Any) -> int | None | str:
 
 
 def parse_people_records(
-    source: str, records: Iterable[tuple[int, Mapping[str, Any]]], *, known_ids: Iterable[str] = ()
+    source: str, records: Iterable[tuple[int, Record]], *, known_ids: Iterable[str] = ()
 ) -> list[Person]:
-    """Validate ``(row, record)`` pairs into people, collecting every error."""
+    """Validate ``(row, record)`` pairs into people, collecting every error (up to `MAX_REPORTED_ERRORS`).
+
+    A record may be the `InputError` of a row that could not be read; it is listed with the rest.
+    """
     people: list[Person] = []
     errors: list[InputError] = []
     first_row: dict[str, int] = {}
     managers: list[tuple[int, str, str]] = []
+    stopped: InputError | None = None
     for row, record in records:
+        if len(errors) >= MAX_REPORTED_ERRORS:
+            stopped = InputError(source, f"stopped reading after {len(errors)} problems; fix these and try again",
+                                 row=row)
+            break
+        if isinstance(record, InputError):
+            errors.append(record)
+            continue
         bad = False
 
         def fail(column: str | None, reason: str) -> None:
@@ -318,12 +346,12 @@ def parse_people_records(
                 )
             )
     known = set(first_row) | set(known_ids)
-    for row, employee_id, manager_id in managers:
+    for row, employee_id, manager_id in managers if stopped is None else ():  # later rows may hold the managers
         if manager_id not in known and manager_id != employee_id:
             errors.append(InputError(source, f"manager {manager_id!r} is not in the file", row=row, column="manager_id"))
     if errors:
         errors.sort(key=lambda e: (e.row or 0, COLUMNS.index(e.column) if e.column in COLUMNS else -1))
-        raise InputErrors(errors)
+        raise InputErrors(errors + ([stopped] if stopped else []))
     return people
 
 
@@ -356,11 +384,17 @@ def load_practice_rubric(directory: str | os.PathLike | None = None) -> Practice
     return parse_practice_rubric(**{part: read_toml(folder / name) for part, name in SOURCES.items()})
 
 
-def _read_input(path: str | os.PathLike) -> tuple[str, bytes]:
-    """The file's name (for messages) and its bytes; unreadable files become `InputErrors`."""
+def read_input(path: str | os.PathLike) -> tuple[str, bytes]:
+    """The file's name (for messages) and its bytes; unreadable or oversized files become `InputErrors`.
+
+    At most one byte past the limit is read, so a huge file (or /dev/zero) is refused without being loaded.
+    """
     path = Path(path)
     try:
-        return path.name, path.read_bytes()
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_INPUT_BYTES + 1)
+        _check_size(path.name, len(raw))
+        return path.name, raw
     except FileNotFoundError:
         raise InputErrors([InputError(path.name, "no such file")]) from None
     except IsADirectoryError:
@@ -370,10 +404,7 @@ def _read_input(path: str | os.PathLike) -> tuple[str, bytes]:
 
 
 def _json_object(source: str, raw: bytes, shape: str) -> dict[str, Any]:
-    try:
-        data = json.loads(_decode(source, raw))
-    except json.JSONDecodeError as exc:
-        raise InputErrors([InputError(source, f"not valid JSON: {exc.msg}", row=exc.lineno)]) from None
+    data = _load_json(source, _decode(source, raw))
     if not isinstance(data, dict):
         raise InputErrors([InputError(source, f"expected a JSON object {shape}")])
     return data
@@ -393,12 +424,12 @@ def parse_answers_bytes(source: str, raw: bytes, rubric: PracticeRubric) -> Mapp
 
 def read_answers(path: str | os.PathLike, rubric: PracticeRubric) -> Mapping[str, Answer]:
     """Read one answers file (JSON); unanswered practices count as "no" when scored."""
-    return parse_answers_bytes(*_read_input(path), rubric)
+    return parse_answers_bytes(*read_input(path), rubric)
 
 
 def read_team_answers(path: str | os.PathLike, rubric: PracticeRubric) -> dict[str, Mapping[str, Answer]]:
     """Read ``{team slug: {practice id: answer}}``; every problem is reported, keyed ``team.id``."""
-    source, raw = _read_input(path)
+    source, raw = read_input(path)
     data = _json_object(source, raw, f"{{team: {_ANSWERS_SHAPE}}}")
     if not data:
         raise InputErrors([InputError(source, "no teams in the file")])
@@ -501,4 +532,4 @@ def parse_kpi_bytes(source: str, raw: bytes, rubric: PracticeRubric) -> list[Kpi
 
 def read_kpi_series(path: str | os.PathLike, rubric: PracticeRubric) -> list[KpiSeries]:
     """Read a KPI readings CSV (see `parse_kpi_bytes`)."""
-    return parse_kpi_bytes(*_read_input(path), rubric)
+    return parse_kpi_bytes(*read_input(path), rubric)

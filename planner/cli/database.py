@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from planner.cli.common import fail, fail_input
-from planner.loaders import InputErrors, seed_dir
+from planner.loaders import InputErrors, read_input, seed_dir
 
 __all__ = ["backup", "db", "db_session", "export", "import_", "seed"]
 
@@ -116,9 +116,9 @@ def import_(file: Path, organisation: str | None, dry_run: bool) -> None:
     from planner.services.transactions import Actor
 
     try:
-        raw = file.read_bytes()
-    except OSError as exc:
-        fail(f"{file.name}: cannot read: {exc.strerror or exc}")
+        _, raw = read_input(file)
+    except InputErrors as errors:
+        fail_input(errors)
     with db_session() as session:
         with _progress_bar() as progress:
             try:
