@@ -14,9 +14,10 @@ person's actual profile: what they already have costs nothing.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Mapping
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import count, pairwise
 
 import networkx as nx
 
@@ -61,6 +62,37 @@ class Roadmap:
 
 def _expected(graph: nx.DiGraph, node: Node) -> Mapping[str, int]:
     return graph.nodes[node]["expected"]
+
+
+def _move_effort(rubric: Rubric, graph: nx.DiGraph, u: Node, v: Node, deltas: Mapping[str, int]) -> float:
+    switch = rubric.track_switch_effort if graph.edges[u, v]["kind"] == "switch" else 0.0
+    return switch + rubric.track(v[0]).effort_of(deltas)
+
+
+def _cheapest_path(graph: nx.DiGraph, rubric: Rubric, profile: Profile, start: Node, goal: Node) -> list[Node]:
+    """The least-effort path from `start` to `goal`, each move priced against all gained before it.
+
+    A move's price depends on the path behind it (an earlier node may already have
+    taught a domain), so this is a uniform-cost search over (node, profile so far)
+    states, not a shortest path over nodes with fixed edge weights.
+    """
+    tie = count()  # settles equal costs in discovery order, never by comparing profiles
+    frontier = [(0.0, next(tie), start, profile, (start,))]
+    settled = set()
+    while frontier:
+        cost, _, node, have, path = heapq.heappop(frontier)
+        if node == goal:
+            return list(path)
+        if (node, have) in settled:
+            continue
+        settled.add((node, have))
+        for nxt in graph.successors(node):
+            if nxt[1] > goal[1]:  # levels never go down: no way back to the goal
+                continue
+            expected = _expected(graph, nxt)
+            step = _move_effort(rubric, graph, node, nxt, have.shortfall(expected))
+            heapq.heappush(frontier, (cost + step, next(tie), nxt, have.at_least(expected), (*path, nxt)))
+    raise nx.NetworkXNoPath(f"no path from {start} to {goal}")
 
 
 def career_graph(rubric: Rubric) -> nx.DiGraph:
@@ -141,10 +173,10 @@ def roadmap(graph: nx.DiGraph, rubric: Rubric, profile: Profile, track: str,
 
     Notes
     -----
-    Edge weights are re-priced for the person: the effort of a move is what the
-    destination expects beyond what the person (or the node they are at) already
-    has, so a strong profile takes shorter, cheaper paths. Applying every step's
-    deltas to `profile` always earns at least `target_level`.
+    Moves are re-priced for the person: the effort of a move is what the
+    destination expects beyond what the person already has or gained earlier on
+    the path, so a strong profile takes shorter, cheaper paths. Applying every
+    step's deltas to `profile` always earns at least `target_level`.
     """
     for name, value in (("track", track), ("target_track", target_track or track)):
         if value not in TRACKS:
@@ -157,21 +189,14 @@ def roadmap(graph: nx.DiGraph, rubric: Rubric, profile: Profile, track: str,
     if target <= current and target_track == track:
         return Roadmap(track, current, target, target_track, ())
 
-    def personal_effort(u: Node, v: Node, edge: Mapping) -> float:
-        have = profile.at_least(_expected(graph, u))
-        deltas = have.shortfall(_expected(graph, v))
-        switch = rubric.track_switch_effort if edge["kind"] == "switch" else 0.0
-        return switch + rubric.track(v[0]).effort_of(deltas)
-
-    start = (track, min(current, target))
-    path = nx.dijkstra_path(graph, start, (target_track, target), weight=personal_effort)
+    path = _cheapest_path(graph, rubric, profile, (track, min(current, target)), (target_track, target))
     steps = []
     have = profile
     for u, v in pairwise(path):
         expected = _expected(graph, v)
         deltas = have.shortfall(expected)
         edge = graph.edges[u, v]
-        effort = rubric.track(v[0]).effort_of(deltas) + (rubric.track_switch_effort if edge["kind"] == "switch" else 0)
+        effort = _move_effort(rubric, graph, u, v, deltas)
         steps.append(Step(u, v, edge["kind"], frozen_mapping(deltas), round(effort, 2), edge["key_move"]))
         have = have.at_least(expected)
     return Roadmap(track, current, target, target_track, tuple(steps))
