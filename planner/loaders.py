@@ -42,7 +42,10 @@ __all__ = [
     "MAX_REPORTED_ERRORS",
     "PROJECT_ROOT",
     "load_rubric",
+    "OPTIONAL_COLUMNS",
+    "PeopleFile",
     "parse_people_bytes",
+    "parse_people_file",
     "parse_people_records",
     "parse_rubric_toml",
     "read_input",
@@ -56,6 +59,8 @@ __all__ = [
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BASE_COLUMNS: tuple[str, ...] = ("employee_id", "name", "email", "team", "track", "manager_id")
 COLUMNS: tuple[str, ...] = BASE_COLUMNS + DOMAINS
+#: Read when present: a team's display name (exports write it, so a round trip keeps it).
+OPTIONAL_COLUMNS: tuple[str, ...] = ("team_name",)
 #: People files larger than this are refused before parsing (a 100,000-person CSV is ~8 MiB).
 MAX_INPUT_BYTES = 64 * 1024 * 1024
 _MAX_FIELD_CHARS = 4096
@@ -71,6 +76,14 @@ def rubric_dir() -> Path:
 
 def seed_dir() -> Path:
     return Path(os.environ.get("PLANNER_SEED_DIR", PROJECT_ROOT / "seed_data"))
+
+
+@dataclass(frozen=True, slots=True)
+class PeopleFile:
+    """A validated people file: its people, and the display names it gives their teams."""
+
+    people: list[Person]
+    team_names: dict[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +204,11 @@ def read_people(path: str | os.PathLike, *, known_ids: Iterable[str] = ()) -> li
 
 
 def parse_people_bytes(source: str, raw: bytes, *, json_format: bool, known_ids: Iterable[str] = ()) -> list[Person]:
+    return parse_people_file(source, raw, json_format=json_format, known_ids=known_ids).people
+
+
+def parse_people_file(source: str, raw: bytes, *, json_format: bool, known_ids: Iterable[str] = ()) -> PeopleFile:
+    """Validate a people file (CSV, or JSON with `json_format`) into people and team names."""
     text = _decode(source, raw)
     records = _json_records(source, text) if json_format else _csv_records(source, text)
     return parse_people_records(source, records, known_ids=known_ids)
@@ -232,7 +250,7 @@ def _csv_records(source: str, text: str) -> Iterator[tuple[int, Record]]:
     dupes = sorted({h for h in header if header.count(h) > 1 and h in COLUMNS})
     if dupes:
         raise InputErrors([InputError(source, "column appears twice", row=1, column=c) for c in dupes])
-    positions = [(c, header.index(c)) for c in COLUMNS]
+    positions = [(c, header.index(c)) for c in (*COLUMNS, *OPTIONAL_COLUMNS) if c in header]
     width = len(header)
     row, seen = 1, False
     try:
@@ -275,12 +293,13 @@ def _level(value: Any) -> int | None | str:
 
 def parse_people_records(
     source: str, records: Iterable[tuple[int, Record]], *, known_ids: Iterable[str] = ()
-) -> list[Person]:
+) -> PeopleFile:
     """Validate ``(row, record)`` pairs into people, collecting every error (up to `MAX_REPORTED_ERRORS`).
 
     A record may be the `InputError` of a row that could not be read; it is listed with the rest.
     """
     people: list[Person] = []
+    team_names: dict[str, tuple[str, int]] = {}
     errors: list[InputError] = []
     first_row: dict[str, int] = {}
     managers: list[tuple[int, str, str]] = []
@@ -300,7 +319,7 @@ def parse_people_records(
             bad = True
             errors.append(InputError(source, reason, row=row, column=column))
 
-        for column in COLUMNS:
+        for column in (*COLUMNS, *OPTIONAL_COLUMNS):
             value = record.get(column)
             if value is not None and not isinstance(value, (str, int)) or len(_text(value)) > _MAX_FIELD_CHARS:
                 fail(column, f"expected a short text or number (at most {_MAX_FIELD_CHARS} characters)")
@@ -328,6 +347,11 @@ def parse_people_records(
             if isinstance(level, str):
                 fail(domain, level)
             levels.append(level)
+        team, team_name = _text(record.get("team")), _text(record.get("team_name"))
+        if team_name and team:
+            named, named_row = team_names.setdefault(team, (team_name, row))
+            if named != team_name:
+                fail("team_name", f"team {team!r} is already named {named!r} (row {named_row})")
         manager_id = _text(record.get("manager_id")) or None
         if manager_id is not None:
             if manager_id == employee_id:
@@ -339,7 +363,7 @@ def parse_people_records(
                     employee_id=employee_id,
                     name=name,
                     email=email,
-                    team=_text(record.get("team")),
+                    team=team,
                     track=track,
                     manager_id=manager_id,
                     profile=Profile(tuple(levels)),
@@ -352,7 +376,7 @@ def parse_people_records(
     if errors:
         errors.sort(key=lambda e: (e.row or 0, COLUMNS.index(e.column) if e.column in COLUMNS else -1))
         raise InputErrors(errors + ([stopped] if stopped else []))
-    return people
+    return PeopleFile(people, {team: name for team, (name, _) in team_names.items()})
 
 
 # ---------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from planner.db.repository import Organisation
 from planner.db.tables import utcnow
 from planner.domain.model import DOMAINS, Person
 from planner.domain.staging import OrgAssessment, assess_org
-from planner.loaders import COLUMNS, parse_people_bytes
+from planner.loaders import COLUMNS, OPTIONAL_COLUMNS, parse_people_file
 from planner.reports import write_csv
 from planner.services.errors import NotFound
 from planner.services.rubrics import ensure_rubric_version, organisation_rubric
@@ -107,12 +107,14 @@ def import_people(
             org = resolve_organisation(session, name=None)
         existing = ({s.person.employee_id: s for s in repository.stored_people(session, organisation_id=org.id)}
                     if org else {})
-        people = parse_people_bytes(source, raw, json_format=source.lower().endswith(".json"), known_ids=existing)
+        parsed = parse_people_file(source, raw, json_format=source.lower().endswith(".json"), known_ids=existing)
+        people = parsed.people
         if org is None:
             org = repository.add_organisation(session, name=organisation)
         current_names = {t.slug: t.name for t in repository.load_teams(session, organisation_id=org.id)}
-        # A team keeps its name unless the caller names it; a new team is named after its slug.
-        names = {p.team: (team_names or {}).get(p.team) or current_names.get(p.team)
+        # A team's name comes from the caller, else the file, else what it is called now, else its slug.
+        given = {**parsed.team_names, **(team_names or {})}
+        names = {p.team: given.get(p.team) or current_names.get(p.team)
                  or p.team.replace("-", " ").replace("_", " ").title() for p in people if p.team}
         teams = repository.ensure_teams(session, organisation_id=org.id, names=names)
         new = [p for p in people if p.employee_id not in existing]
@@ -162,21 +164,23 @@ def import_people(
 
 
 def export_people(session: Session, *, organisation_id: int, fmt: str, actor: Actor) -> str:
-    """The organisation's people and current levels as CSV or JSON, in the import format.
+    """The organisation's people, current levels and team names as CSV or JSON, in the import format.
 
     CSV cells that a spreadsheet would run as formulas are neutralised; importing
     the file again restores them exactly.
     """
     people = repository.load_people(session, organisation_id=organisation_id)
+    team_names = {t.slug: t.name for t in repository.load_teams(session, organisation_id=organisation_id)}
     records = [
         {"employee_id": p.employee_id, "name": p.name, "email": p.email, "team": p.team, "track": p.track,
-         "manager_id": p.manager_id or "", **p.profile.as_dict()}
+         "manager_id": p.manager_id or "", **p.profile.as_dict(), "team_name": team_names.get(p.team, "")}
         for p in people
     ]
     if fmt == "json":
         text = json.dumps(records, indent=2, ensure_ascii=False) + "\n"
     elif fmt == "csv":
-        text = write_csv(COLUMNS, ([("" if r[c] is None else r[c]) for c in COLUMNS] for r in records))
+        columns = (*COLUMNS, *OPTIONAL_COLUMNS)
+        text = write_csv(columns, ([("" if r[c] is None else r[c]) for c in columns] for r in records))
     else:
         raise ValueError(f"unknown export format {fmt!r}")
     with writing(session):

@@ -14,7 +14,7 @@ from sqlmodel import Session, SQLModel
 from planner.cli import cli
 from planner.db.engine import DATABASE_URL_ENV, make_engine
 from planner.domain.model import DOMAINS, TRACKS
-from planner.loaders import COLUMNS, PROJECT_ROOT
+from planner.loaders import COLUMNS, OPTIONAL_COLUMNS, PROJECT_ROOT
 from planner.services.people import ImportResult, import_people
 from planner.services.transactions import Actor
 
@@ -23,11 +23,13 @@ TESTER = Actor("tester@example.com", user_id=None)
 
 
 def people_csv(records: Iterable[Mapping[str, Any]]) -> bytes:
-    """A people file in the import format; columns a record leaves out are blank."""
+    """A people file in the import format; columns a record leaves out are blank (team_name only if used)."""
+    records = list(records)
+    columns = (*COLUMNS, *(c for c in OPTIONAL_COLUMNS if any(c in r for r in records)))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    writer.writerows([record.get(c, "") for c in COLUMNS] for record in records)
+    writer.writerow(columns)
+    writer.writerows([record.get(c, "") for c in columns] for record in records)
     return buffer.getvalue().encode()
 
 

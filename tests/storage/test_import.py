@@ -145,3 +145,13 @@ def test_a_reimport_keeps_the_display_names_teams_were_given(session, acme):
     import_bytes(session, people_csv(ORG))
     names = {t.slug: t.name for t in repository.load_teams(session, organisation_id=acme)}
     assert names == {"apps": "Apps", "data": "Data", "platform": "Platform Engineering"}
+
+
+def test_a_file_that_names_one_team_two_ways_is_refused_at_the_second_row(session, engine, acme):
+    named = [{**p, "team_name": "Platform" if i == 0 else "Platform Team"} for i, p in enumerate(ORG[:2])]
+    before = row_counts(engine)
+    with pytest.raises(InputErrors) as refused:
+        import_bytes(session, people_csv(named))
+    (error,) = refused.value.errors
+    assert (error.row, error.column) == (3, "team_name") and "already named 'Platform'" in error.reason
+    assert row_counts(engine) == before
