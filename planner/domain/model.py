@@ -85,6 +85,8 @@ class Profile:
 
     @property
     def not_assessed(self) -> tuple[str, ...]:
+        if None not in self.levels:  # the usual case, answered without a Python loop
+            return ()
         return tuple(slug for slug, level in zip(DOMAINS, self.levels) if level is None)
 
     def as_dict(self) -> dict[str, int | None]:

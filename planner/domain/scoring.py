@@ -93,12 +93,13 @@ def score_person(rubric: Rubric, person: Person) -> PersonScore:
 
 def score_people(rubric: Rubric, people: Iterable[Person]) -> tuple[PersonScore, ...]:
     """Score many people, computing each distinct profile once (teams share profiles)."""
-    memo: dict[Profile, tuple[int, Mapping[str, int]]] = {}
+    # Keyed by the levels tuple, not the Profile: tuples hash and compare in C.
+    memo: dict[tuple[int | None, ...], tuple[int, Mapping[str, int]]] = {}
     scores = []
     for person in people:
-        known = memo.get(person.profile)
+        known = memo.get(person.profile.levels)
         if known is None:
             level = _earned(rubric, _values(person.profile))
-            known = memo[person.profile] = (level, gaps_to(rubric, person.profile, level + 1))
+            known = memo[person.profile.levels] = (level, gaps_to(rubric, person.profile, level + 1))
         scores.append(PersonScore(person, *known))
     return tuple(scores)

@@ -7,6 +7,7 @@ L3 engineers therefore stays at stage 2, however senior its leadership.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -111,11 +112,11 @@ def _count_levels(scores: Iterable[PersonScore]) -> tuple[int, ...]:
 
 
 def _coverage(people: Iterable[Person]) -> dict[str, tuple[int, ...]]:
-    """Per domain, people at >= each level; built from one histogram pass."""
+    """Per domain, people at >= each level; built from one histogram pass over the distinct profiles."""
     histogram = [[0] * (MAX_LEVEL + 1) for _ in DOMAINS]
-    for person in people:
-        for i, value in enumerate(person.profile.levels):
-            histogram[i][value or 0] += 1
+    for levels, count in Counter(person.profile.levels for person in people).items():
+        for i, value in enumerate(levels):
+            histogram[i][value or 0] += count
     coverage = {}
     for domain, counts in zip(DOMAINS, histogram):
         running, at_least = 0, []
