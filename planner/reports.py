@@ -9,13 +9,15 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from planner.domain.careers import Roadmap
 from planner.domain.model import DOMAINS, LEVELS, MAX_LEVEL, Person, Rubric, StageSpec
 from planner.domain.scoring import PersonScore
 from planner.domain.sequencing import HiringPlan
 from planner.domain.staging import Finding, OrgAssessment
+
+if TYPE_CHECKING:  # annotations only: importing careers at run time would load networkx for every report
+    from planner.domain.careers import Roadmap
 
 __all__ = [
     "assessment_dict",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 
 from planner.cli.common import emit_json, fail, fail_input, load_rubric_or_fail, rubric_option
-from planner.domain.careers import career_graph, roadmap as build_roadmap
 from planner.domain.model import TRACKS
 from planner.domain.sequencing import PlanError, plan_hiring
 from planner.domain.staging import assess_org
@@ -94,6 +93,9 @@ def plan(file: str | None, target_stage: int | None, per_quarter: int | None, fm
 def roadmap(file: str | None, employee_id: str, target_level: int | None, target_track: str | None, fmt: str,
             organisation: str | None, rubric_path: str | None) -> None:
     """Show one person's least-effort path to a target level on the career graph (FILE, or the database)."""
+    # Imported here: only this command needs networkx, which costs the others ~0.1 s to load.
+    from planner.domain.careers import career_graph, roadmap as build_roadmap
+
     rubric, people = _rubric_and_people(file, organisation, rubric_path)
     person = next((p for p in people if p.employee_id == employee_id), None)
     if person is None:
