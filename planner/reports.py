@@ -244,7 +244,7 @@ def plan_markdown(plan: HiringPlan) -> str:
         f"{plan.total_hires} external hire{'s' if plan.total_hires != 1 else ''}, "
         f"{plan.total_promotions} internal promotion{'s' if plan.total_promotions != 1 else ''}"
         + (f", over {plan.quarters} quarter{'s' if plan.quarters != 1 else ''}" if plan.quarters else "")
-        + (f" at up to {plan.per_quarter} hires a quarter" if plan.per_quarter else "")
+        + (f" at up to {plan.per_quarter} hire{'s' if plan.per_quarter != 1 else ''} a quarter" if plan.per_quarter else "")
         + f". Projected stage: {plan.projected_stage.number} ({plan.projected_stage.name}).",
         "",
     ]

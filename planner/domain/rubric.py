@@ -58,6 +58,14 @@ def _get(data: Mapping, key: str, path: str, kind: type | tuple[type, ...], defa
     return value
 
 
+def _only(table: Mapping, allowed: set[str], path: str) -> None:
+    """Refuse keys the rubric does not know: a typo must not be silently ignored."""
+    extra = sorted(set(table) - allowed)
+    if extra:
+        key = f"{path}.{extra[0]}" if path else extra[0]
+        raise RubricError(key, f"unknown key (allowed: {', '.join(sorted(allowed))})")
+
+
 def _kind_name(kind: type | tuple[type, ...]) -> str:
     kinds = kind if isinstance(kind, tuple) else (kind,)
     names = {str: "a string", int: "an integer", float: "a number", bool: "true or false",
@@ -98,6 +106,7 @@ def _parse_domains(data: Mapping) -> tuple[DomainSpec, ...]:
     for slug in DOMAINS:
         path = f"domains.{slug}"
         entry = _get(table, slug, "domains", dict)
+        _only(entry, {"name", "descriptors"}, path)
         cells = _get(entry, "descriptors", path, list)
         if len(cells) != MAX_LEVEL:
             raise RubricError(f"{path}.descriptors", f"expected {MAX_LEVEL} cells, one per level, got {len(cells)}")
@@ -115,6 +124,7 @@ def _parse_levels(data: Mapping, domains: Mapping[str, DomainSpec]) -> tuple[Lev
     specs = []
     for number, entry in _level_table(data, "levels").items():
         path = f"levels.{number}"
+        _only(entry, {"title", "question", "scope", "core", "min_domains"}, path)
         core = _get(entry, "core", path, list)
         for i, slug in enumerate(core):
             _domain_name(slug, f"{path}.core[{i}]")
@@ -146,10 +156,7 @@ def _parse_levels(data: Mapping, domains: Mapping[str, DomainSpec]) -> tuple[Lev
 def _parse_requirement(entry: Any, path: str, with_domain: bool, domains: Mapping[str, DomainSpec]) -> Requirement:
     if not isinstance(entry, dict):
         raise RubricError(path, "expected a table")
-    allowed = {"level", "min_count", "min_share"} | ({"domain"} if with_domain else set())
-    extra = sorted(set(entry) - allowed)
-    if extra:
-        raise RubricError(f"{path}.{extra[0]}", f"unknown key (allowed: {', '.join(sorted(allowed))})")
+    _only(entry, {"level", "min_count", "min_share"} | ({"domain"} if with_domain else set()), path)
     level = _get(entry, "level", path, int)
     if not 1 <= level <= MAX_LEVEL:
         raise RubricError(f"{path}.level", f"must be 1 to {MAX_LEVEL}")
@@ -173,6 +180,7 @@ def _parse_stages(data: Mapping, domains: Mapping[str, DomainSpec]) -> tuple[Sta
     specs = []
     for number, entry in _level_table(data, "stages").items():
         path = f"stages.{number}"
+        _only(entry, {"name", "summary", "people", "coverage"}, path)
         people = _get(entry, "people", path, list, [])
         coverage = _get(entry, "coverage", path, list, [])
         specs.append(
@@ -200,6 +208,7 @@ def _parse_phases(data: Mapping) -> tuple[PhaseSpec, ...]:
     specs = []
     for level, entry in _level_table(data, "phases").items():
         path = f"phases.{level}"
+        _only(entry, {"title", "builds", "why", "critical", "prefer_internal", "promotion_max_gap"}, path)
         gap = _get(entry, "promotion_max_gap", path, int, 3)
         if gap < 0:
             raise RubricError(f"{path}.promotion_max_gap", "must not be negative")
@@ -230,6 +239,7 @@ def _parse_tracks(data: Mapping, levels_ok) -> tuple[TrackSpec, ...]:
         if slug not in table:
             raise RubricError(path, "missing")
         entry = _get(table, slug, "tracks", dict)
+        _only(entry, {"name", "summary", "goal_level", "key_move", "effort", "profiles"}, path)
         profiles: dict[int, dict[str, int]] = {}
         previous: dict[str, int] = {}
         for level, raw in _level_table(entry, "profiles", path).items():
@@ -283,8 +293,11 @@ def parse_rubric(data: Mapping) -> Rubric:
     # Imported here: scoring needs a Rubric, and parsing needs scoring to check the tracks.
     from planner.domain.scoring import earned_level, gaps_to
 
+    _only(data, {"rubric", "rules", "domains", "levels", "stages", "phases", "tracks"}, "")
     meta = _get(data, "rubric", "", dict)
+    _only(meta, {"name", "version"}, "rubric")
     rules = _get(data, "rules", "", dict, {})
+    _only(rules, {"cumulative", "senior_strategy_level", "min_builders_before_l3", "track_switch_effort"}, "rules")
     domains = _parse_domains(data)
     by_slug = {d.slug: d for d in domains}
     levels = _parse_levels(data, by_slug)

@@ -73,7 +73,8 @@ class Scope:
 
     def require_role(self, *roles: str) -> None:
         if self.role not in roles:
-            raise Forbidden(f"this needs the {' or '.join(roles)} role")
+            names = {"hr": "HR", "manager": "manager", "individual": "individual"}
+            raise Forbidden(f"This needs the {' or '.join(names[r] for r in roles)} role.")
 
     def require_view(self, person: Person) -> Person:
         if not self.can_view(person):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 APPROVED_TOOLS = ("Is there a list of approved AI tools, used through company-managed accounts rather than "
@@ -36,7 +35,7 @@ def test_hr_answers_a_missing_practice_and_sees_the_organisation_reach_the_next_
     answer(page, APPROVED_TOOLS, "Yes")
     page.get_by_role("button", name="Save answers").click()
 
-    expect(page).to_have_url(re.compile(r"/maturity#questionnaire$"))
+    expect(page).to_have_url(re.compile(r"/maturity$"))
     saved = page.get_by_role("status")
     expect(saved).to_contain_text("Answers saved. AIMM: level 2 (AI usage: chatbots and copilots); "
                                   "seven-level model: level 2 (Prompt engineering and controlled use).")
@@ -53,7 +52,7 @@ def test_a_manager_answers_the_questionnaire_for_their_own_team(page, sign_in):
     expect(page.get_by_label("Answer for")).to_have_count(0)  # one team: nothing to switch between
     answer(page, APPROVED_TOOLS, "Partly")
     page.get_by_role("button", name="Save answers").click()
-    expect(page).to_have_url(re.compile(r"/maturity\?scope=platform#questionnaire$"))
+    expect(page).to_have_url(re.compile(r"/maturity\?scope=platform$"))
     expect(page.get_by_role("status")).to_contain_text("Answers saved. AIMM: level")
     expect(page.get_by_role("heading", name="Questionnaire: Platform Engineering")).to_be_visible()
     expect(page.get_by_role("radiogroup", name=APPROVED_TOOLS).get_by_role("radio", name="Partly")).to_be_checked()
@@ -67,10 +66,6 @@ def test_an_individual_reads_the_organisations_practice_levels_but_has_nothing_t
     expect(page.get_by_role("button", name="Save answers")).to_have_count(0)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "UX bug, reported: after 'Save answers' the page is sent to #questionnaire, a screenful or more below the "
-    "flashed confirmation and the ladder levels, so the person sees neither (planner/web/pages/maturity.py "
-    "redirects with _anchor='questionnaire'; 'Record KPI' does the same with #kpis)"))
 def test_the_confirmation_of_saved_answers_is_in_sight_after_saving(page, sign_in):
     sign_in("hr")
     page.goto("/maturity")

@@ -75,9 +75,9 @@ def test_nobody_assesses_themselves_as_a_manager(login):
 
 
 NAVIGATION = {
-    "hr": ["Organisation", "Hiring plan", "Teams", "My roadmap", "Skills matrix", "Account"],
-    "manager": ["My team", "My roadmap", "Skills matrix", "Account"],
-    "individual": ["My roadmap", "Skills matrix", "Account"],
+    "hr": ["Organisation", "Hiring plan", "Teams", "My roadmap", "Practice maturity", "Skills matrix", "Account"],
+    "manager": ["My team", "My roadmap", "Practice maturity", "Skills matrix", "Account"],
+    "individual": ["My roadmap", "Practice maturity", "Skills matrix", "Account"],
 }
 
 

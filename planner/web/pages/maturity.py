@@ -83,7 +83,8 @@ def answers():
         return _render(422)
     flash(f"Answers saved. AIMM: level {result.aimm.level} ({result.aimm.name}); seven-level model: "
           f"level {result.seven_level.level} ({result.seven_level.name}).", "success")
-    return redirect(url_for("maturity.overview", scope=form.scope.data or None, _anchor="questionnaire"))
+    # Back to the top, where the confirmation and the changed levels are in sight.
+    return redirect(url_for("maturity.overview", scope=form.scope.data or None))
 
 
 @bp.post("/maturity/kpis")
@@ -107,4 +108,4 @@ def kpis():
         flash(f"Nothing was recorded: {exc}", "error")
         return _render(422, form)
     flash("KPI recorded.", "success")
-    return redirect(url_for("maturity.overview", _anchor="kpis"))
+    return redirect(url_for("maturity.overview"))
