@@ -17,10 +17,12 @@ import tomllib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from planner.domain.model import DOMAINS, MAX_LEVEL, TRACKS, Person, Profile, Rubric
+from planner.domain.model import DOMAINS, LEVELS, MAX_LEVEL, TRACKS, Person, Profile, Rubric
 from planner.domain.practices import (
     SOURCES,
     Answer,
@@ -250,7 +252,8 @@ def _csv_records(source: str, text: str) -> Iterator[tuple[int, Record]]:
     dupes = sorted({h for h in header if header.count(h) > 1 and h in COLUMNS})
     if dupes:
         raise InputErrors([InputError(source, "column appears twice", row=1, column=c) for c in dupes])
-    positions = [(c, header.index(c)) for c in (*COLUMNS, *OPTIONAL_COLUMNS) if c in header]
+    names = [c for c in (*COLUMNS, *OPTIONAL_COLUMNS) if c in header]
+    cells_of = itemgetter(*(header.index(c) for c in names))
     width = len(header)
     row, seen = 1, False
     try:
@@ -261,7 +264,10 @@ def _csv_records(source: str, text: str) -> Iterator[tuple[int, Record]]:
             if len(fields) != width:
                 yield row, InputError(source, f"expected {width} fields, found {len(fields)}", row=row)
                 continue
-            yield row, {c: _restore_cell(fields[i]) for c, i in positions}
+            cells = cells_of(fields)
+            if "'" in "".join(cells):  # rare: only then can a cell carry an export's formula guard
+                cells = map(_restore_cell, cells)
+            yield row, dict(zip(names, cells))
     except csv.Error as exc:
         yield row + 1, InputError(source, f"unreadable CSV: {exc}", row=row + 1)
         return
@@ -271,6 +277,17 @@ def _csv_records(source: str, text: str) -> Iterator[tuple[int, Record]]:
 
 def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
+
+
+#: The usual level cells, read by one lookup; `_level` reads anything else.
+_LEVEL_CELLS: dict[str | None, int | None] = {None: None, "": None, **{str(n): n for n in LEVELS}}
+_UNUSUAL = object()
+
+
+def _short_texts(record: Mapping[str, Any]) -> bool:
+    """True when every value is a string of at most `_MAX_FIELD_CHARS` (as in any sane CSV row), checked in C."""
+    values = record.values()
+    return set(map(type, values)) == {str} and max(map(len, values)) <= _MAX_FIELD_CHARS
 
 
 def _level(value: Any) -> int | None | str:
@@ -319,10 +336,11 @@ def parse_people_records(
             bad = True
             errors.append(InputError(source, reason, row=row, column=column))
 
-        for column in (*COLUMNS, *OPTIONAL_COLUMNS):
-            value = record.get(column)
-            if value is not None and not isinstance(value, (str, int)) or len(_text(value)) > _MAX_FIELD_CHARS:
-                fail(column, f"expected a short text or number (at most {_MAX_FIELD_CHARS} characters)")
+        if not _short_texts(record):  # a usual CSV row passes at once; anything else is checked cell by cell
+            for column in (*COLUMNS, *OPTIONAL_COLUMNS):
+                value = record.get(column)
+                if value is not None and not isinstance(value, (str, int)) or len(_text(value)) > _MAX_FIELD_CHARS:
+                    fail(column, f"expected a short text or number (at most {_MAX_FIELD_CHARS} characters)")
         if bad:
             continue
         employee_id = _text(record.get("employee_id"))
@@ -341,12 +359,12 @@ def parse_people_records(
         email = _text(record.get("email"))
         if email and ("@" not in email or " " in email):
             fail("email", f"not an email address: {email!r}")
-        levels = []
-        for domain in DOMAINS:
-            level = _level(record.get(domain))
-            if isinstance(level, str):
-                fail(domain, level)
-            levels.append(level)
+        levels = tuple(map(_LEVEL_CELLS.get, map(record.get, DOMAINS), repeat(_UNUSUAL)))
+        if _UNUSUAL in levels:  # a cell other than blank or a plain 0-5: read each one carefully
+            levels = tuple(map(_level, map(record.get, DOMAINS)))
+            for domain, level in zip(DOMAINS, levels):
+                if isinstance(level, str):
+                    fail(domain, level)
         team, team_name = _text(record.get("team")), _text(record.get("team_name"))
         if team_name and team:
             named, named_row = team_names.setdefault(team, (team_name, row))
@@ -366,7 +384,7 @@ def parse_people_records(
                     team=team,
                     track=track,
                     manager_id=manager_id,
-                    profile=Profile(tuple(levels)),
+                    profile=Profile(levels),
                 )
             )
     known = set(first_row) | set(known_ids)
