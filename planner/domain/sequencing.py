@@ -118,10 +118,11 @@ class _Workforce:
 
     def __init__(self, assessment: OrgAssessment) -> None:
         self.level_counts = list(assessment.level_counts)
-        self.histogram = [[0] * (MAX_LEVEL + 1) for _ in DOMAINS]
-        for score in assessment.scores:
-            for i, value in enumerate(score.person.profile.levels):
-                self.histogram[i][value or 0] += 1
+        #: Per domain, people at each level 0-5: recovered from the assessment's "at >= level" coverage.
+        self.histogram = []
+        for domain in DOMAINS:
+            at_least = (assessment.headcount, *assessment.coverage[domain], 0)
+            self.histogram.append([at_least[lv] - at_least[lv + 1] for lv in range(MAX_LEVEL + 1)])
 
     @property
     def headcount(self) -> int:
