@@ -9,6 +9,7 @@ one reconnect rather than a broken app.
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -56,6 +57,14 @@ def _sqlite_begin(conn) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+def _sqlite_read_only_is_a_disconnect(context) -> None:
+    # A connection opened while the database file was read-only stays read-only after the file is
+    # writable again. Count the error as a disconnect, so the pool replaces its connections.
+    code = getattr(context.original_exception, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF == sqlite3.SQLITE_READONLY:
+        context.is_disconnect = True
+
+
 def make_engine(url: str, **kwargs) -> Engine:
     """Create an engine with the connection settings this app relies on."""
     parsed = make_url(url)
@@ -69,6 +78,7 @@ def make_engine(url: str, **kwargs) -> Engine:
         # pysqlite's own transaction handling would defer BEGIN; let SQLAlchemy emit it.
         event.listen(engine, "connect", lambda dbapi_conn, _rec: setattr(dbapi_conn, "isolation_level", None))
         event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "handle_error", _sqlite_read_only_is_a_disconnect)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("", "psycopg2"):
         parsed = parsed.set(drivername="postgresql+psycopg")
