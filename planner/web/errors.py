@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 
+import psycopg
 from flask import Flask, jsonify, render_template, request
 from flask_login import current_user
 from sqlalchemy.exc import OperationalError
@@ -16,6 +18,9 @@ from planner.web.database import get_session
 __all__ = ["error_response", "init_app"]
 
 log = logging.getLogger(__name__)
+
+#: A database that cannot be reached or written: SQLAlchemy's error, or a driver's own from a raw connection.
+DATABASE_UNAVAILABLE = (OperationalError, sqlite3.OperationalError, psycopg.OperationalError)
 
 
 def _is_api() -> bool:
@@ -65,10 +70,12 @@ def init_app(app: Flask) -> None:
     def stale(exc: StaleWrite):
         return error_response(409, "Conflict", str(exc), current_version=exc.current)
 
-    @app.errorhandler(OperationalError)
-    def database_unavailable(exc: OperationalError):
+    def database_unavailable(exc: Exception):
         log.error("database error: %s", exc)
         get_session().rollback()
         return error_response(503, "Database unavailable",
                               "The database could not be written or reached (it may be read-only, full or "
                               "restarting). Nothing was saved; try again shortly.")
+
+    for error in DATABASE_UNAVAILABLE:
+        app.register_error_handler(error, database_unavailable)
