@@ -432,17 +432,18 @@ def read_input(path: str | os.PathLike) -> tuple[str, bytes]:
     At most one byte past the limit is read, so a huge file (or /dev/zero) is refused without being loaded.
     """
     path = Path(path)
+    name = path.name or str(path)  # "." and "/" have no name of their own
     try:
         with open(path, "rb") as fh:
             raw = fh.read(MAX_INPUT_BYTES + 1)
-        _check_size(path.name, len(raw))
-        return path.name, raw
+        _check_size(name, len(raw))
+        return name, raw
     except FileNotFoundError:
-        raise InputErrors([InputError(path.name, "no such file")]) from None
+        raise InputErrors([InputError(name, "no such file")]) from None
     except IsADirectoryError:
-        raise InputErrors([InputError(path.name, "is a directory, not a file")]) from None
+        raise InputErrors([InputError(name, "is a directory, not a file")]) from None
     except OSError as exc:
-        raise InputErrors([InputError(path.name, f"cannot read: {exc.strerror or exc}")]) from None
+        raise InputErrors([InputError(name, f"cannot read: {exc.strerror or exc}")]) from None
 
 
 def _json_object(source: str, raw: bytes, shape: str) -> dict[str, Any]:

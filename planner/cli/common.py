@@ -35,7 +35,9 @@ def fail_input(errors: InputErrors) -> NoReturn:
 def emit_json(data: Any) -> None:
     """Print JSON: indented for a person at a terminal, compact (and fast) for a pipe."""
     indent = 2 if sys.stdout.isatty() else None
-    click.echo(json.dumps(data, indent=indent, ensure_ascii=False))
+    # color=True: json.dumps escapes control characters, so there is nothing to strip, and
+    # scanning tens of megabytes for colour codes is wasted work.
+    click.echo(json.dumps(data, indent=indent, ensure_ascii=False), color=True)
 
 
 def load_rubric_or_fail(path: str | None) -> Rubric:
