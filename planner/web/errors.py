@@ -6,7 +6,7 @@ import logging
 import sqlite3
 
 import psycopg
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_login import current_user
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -73,6 +73,10 @@ def init_app(app: Flask) -> None:
     def database_unavailable(exc: Exception):
         log.error("database error: %s", exc)
         get_session().rollback()
+        if "_login_user" not in g:
+            # Flask-Login has not loaded the user (that needs the database, which just failed): render the
+            # page as to a visitor, or the page's own look-up of the user fails again and answers 500.
+            g._login_user = current_app.login_manager.anonymous_user()
         return error_response(503, "Database unavailable",
                               "The database could not be written or reached (it may be read-only, full or "
                               "restarting). Nothing was saved; try again shortly.")
