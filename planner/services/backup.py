@@ -25,7 +25,9 @@ class BackupResult:
 def _counts(connection: sqlite3.Connection) -> dict[str, int]:
     tables = [r[0] for r in connection.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-    return {t: connection.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+    # Identifiers cannot be bound as parameters: these come from the file's own catalogue, quoted as SQL requires.
+    quoted = {t: '"' + t.replace('"', '""') + '"' for t in tables}
+    return {t: connection.execute(f"SELECT count(*) FROM {quoted[t]}").fetchone()[0] for t in tables}  # nosec B608
 
 
 def backup_sqlite(url: str, target: str | os.PathLike) -> BackupResult:
