@@ -50,13 +50,28 @@ def pytest_terminal_summary(terminalreporter) -> None:
             terminalreporter.write_line(f"{name}: {value}")
 
 
-@pytest.fixture
-def private_postgres():
-    """A throwaway PostgreSQL server of the test's own, free to restart (skipped where none can be made)."""
+def pytest_collection_modifyitems(config, items) -> None:
+    """Leave out the long (load) tests unless the marker expression asks for them: ``pytest -m long``."""
+    if "long" in (config.getoption("markexpr") or ""):
+        return
+    long = [item for item in items if item.get_closest_marker("long")]
+    if long:
+        config.hook.pytest_deselected(items=long)
+        items[:] = [item for item in items if not item.get_closest_marker("long")]
+
+
+def require_private_postgres() -> None:
+    """Skip (or, with PLANNER_TEST_REQUIRE_POSTGRES=1, fail) where no private PostgreSQL server can be made."""
     reason = PrivatePostgres.unavailable()
     if reason:
         if os.environ.get("PLANNER_TEST_REQUIRE_POSTGRES") == "1":
             pytest.fail(f"PLANNER_TEST_REQUIRE_POSTGRES=1 but {reason}", pytrace=False)
         pytest.skip(reason)
+
+
+@pytest.fixture
+def private_postgres():
+    """A throwaway PostgreSQL server of the test's own, free to restart."""
+    require_private_postgres()
     with PrivatePostgres() as server:
         yield server

@@ -260,8 +260,8 @@ class AppServer:
     def _answers(self) -> bool:
         if self.process.poll() is not None:
             raise RuntimeError(f"gunicorn exited with {self.process.returncode}:\n{self.log_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{self.base_url}/login", timeout=5) as response:  # nosec B310: loopback http
+        try:  # always http://127.0.0.1 (B310 warns of file: and custom schemes)
+            with urllib.request.urlopen(f"{self.base_url}/login", timeout=5) as response:  # nosec B310
                 return response.status == 200
         except OSError:
             return False
@@ -544,14 +544,18 @@ def race_in_process(url: str, employee_id: str, level: int, rounds: int, barrier
 # --- background API clients ------------------------------------------------------------------
 
 class Traffic:
-    """Threads that each loop: read a person's version through the API, then save an assessment with it.
+    """Threads that each loop: read a person's version through the API, then save an assessment with it,
+    and (given `page_sign_in`, an email and password) open a page as that signed-in person.
 
     Bounded by `max_requests` and by `stop()`; every save goes into `ledger`, every
-    answer's status into `statuses` (None for a connection error or timeout).
+    answer's status into `statuses` or `read_statuses` (None for a connection error or timeout).
     """
 
     def __init__(self, base_url: str, token: str, employee_ids: list[str], *, threads: int = 4,
-                 max_requests: int = 5_000, kind: str = "manager", seed: int = 0) -> None:
+                 max_requests: int = 5_000, kind: str = "manager", seed: int = 0,
+                 page_sign_in: tuple[str, str] | None = None, page: str = "/team") -> None:
+        self.page_sign_in = page_sign_in
+        self.page = page
         self.base_url = base_url
         self.token = token
         self.employee_ids = employee_ids
@@ -564,7 +568,7 @@ class Traffic:
         self._budget = max_requests
         self._lock = threading.Lock()
         self._stop = threading.Event()
-        self._threads = [threading.Thread(target=self._run, args=(random.Random(seed + n),), daemon=True)  # nosec B311
+        self._threads = [threading.Thread(target=self._run, args=(random.Random(seed + n),), daemon=True)
                          for n in range(threads)]
 
     def start(self) -> Traffic:
@@ -616,7 +620,12 @@ class Traffic:
     def _run(self, rng: random.Random) -> None:
         client = requests.Session()
         client.headers["Authorization"] = f"Bearer {self.token}"
+        browser = sign_in(self.base_url, *self.page_sign_in) if self.page_sign_in else None
         while self._take():
+            if browser is not None:
+                self._call(browser, "GET", self.page, self.read_statuses)
+                if not self._take():
+                    break
             employee_id = rng.choice(self.employee_ids)
             read = self._call(client, "GET", f"/api/v1/people/{employee_id}/assessments", self.read_statuses)
             if read is None or read.status_code != 200 or not self._take():
@@ -631,3 +640,5 @@ class Traffic:
             with self._lock:
                 self.saves.append((time.monotonic(), status))
         client.close()
+        if browser is not None:
+            browser.close()

@@ -300,7 +300,8 @@ def test_postgresql_restarted_under_traffic_the_app_recovers_by_itself_and_loses
     initial = person_versions(url)
     with AppServer(url, tmp_path / "gunicorn.log") as server:
         workers = server.worker_pids()
-        traffic = Traffic(server.base_url, token, platform_team(url), threads=4, max_requests=6_000).start()
+        traffic = Traffic(server.base_url, token, platform_team(url), threads=4, max_requests=6_000,
+                          page_sign_in=(MANAGER, DEMO_PASSWORD)).start()
         try:
             wait_until(lambda: traffic.ledger.count("saved") >= 20, timeout=120, what="20 saves before the restart")
             started = time.monotonic()
