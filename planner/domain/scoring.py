@@ -69,26 +69,38 @@ def gaps_to(rubric: Rubric, profile: Profile, target: int, prefer: Iterable[str]
     rank: dict[int, int] = {}
     for domain in prefer:  # a domain listed twice keeps its first, stronger, preference
         rank.setdefault(DOMAINS.index(domain), len(rank))
+    return _raises(rubric, values, target, rank)
+
+
+def _raises(rubric: Rubric, values: Sequence[int], target: int, rank: Mapping[int, int]) -> dict[str, int]:
+    """The raises of `gaps_to`, for `values` that do not hold `target` (at most `MAX_LEVEL`) yet."""
     work = list(values)
     for number, core, applicable, min_domains in rubric.level_rules:
         if number > target or (not rubric.cumulative and number < target):
             continue
         for i in core:
             work[i] = max(work[i], number)
-        short = min_domains - sum(1 for i in applicable if work[i] >= number)
+        below = [i for i in applicable if work[i] < number]
+        short = min_domains - (len(applicable) - len(below))
         if short > 0:
-            candidates = sorted(
-                (i for i in applicable if work[i] < number),
-                key=lambda i: (rank.get(i, len(rank)), number - work[i], i),
-            )
-            for i in candidates[:short]:
+            # Closest to the level first, ties in domain order (the sort is stable), preferred domains before all.
+            below.sort(key=work.__getitem__, reverse=True)
+            if rank:
+                below.sort(key=lambda i: rank.get(i, len(rank)))
+            for i in below[:short]:
                 work[i] = number
     return {DOMAINS[i]: new - old for i, (old, new) in enumerate(zip(values, work)) if new != old}
 
 
+def _score(rubric: Rubric, levels: Sequence[int | None]) -> tuple[int, dict[str, int]]:
+    """(level held, raises to hold the next one) for a profile's levels: what `gaps_to` answers, computed once."""
+    values = [v or 0 for v in levels]
+    level = _earned(rubric, values)
+    return level, _raises(rubric, values, level + 1, {}) if level < MAX_LEVEL else {}
+
+
 def score_person(rubric: Rubric, person: Person) -> PersonScore:
-    level = _earned(rubric, _values(person.profile))
-    return PersonScore(person, level, gaps_to(rubric, person.profile, level + 1))
+    return PersonScore(person, *_score(rubric, person.profile.levels))
 
 
 def score_people(rubric: Rubric, people: Iterable[Person]) -> tuple[PersonScore, ...]:
@@ -97,9 +109,9 @@ def score_people(rubric: Rubric, people: Iterable[Person]) -> tuple[PersonScore,
     memo: dict[tuple[int | None, ...], tuple[int, Mapping[str, int]]] = {}
     scores = []
     for person in people:
-        known = memo.get(person.profile.levels)
+        levels = person.profile.levels
+        known = memo.get(levels)
         if known is None:
-            level = _earned(rubric, _values(person.profile))
-            known = memo[person.profile.levels] = (level, gaps_to(rubric, person.profile, level + 1))
+            known = memo[levels] = _score(rubric, levels)
         scores.append(PersonScore(person, *known))
     return tuple(scores)
