@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 from planner.domain.model import DOMAINS, LEVELS, MAX_LEVEL, Person, Requirement, Rubric, StageSpec, frozen_mapping
 from planner.domain.scoring import PersonScore, score_people
@@ -111,10 +112,15 @@ def _count_levels(scores: Iterable[PersonScore]) -> tuple[int, ...]:
     return tuple(counts)
 
 
-def _coverage(people: Iterable[Person]) -> dict[str, tuple[int, ...]]:
+def _profile_counts(people: Iterable[Person]) -> Counter[tuple[int | None, ...]]:
+    """How many people have each distinct levels tuple: teams share profiles, so there are far fewer."""
+    return Counter(map(attrgetter("profile.levels"), people))
+
+
+def _coverage(profile_counts: Mapping[tuple[int | None, ...], int]) -> dict[str, tuple[int, ...]]:
     """Per domain, people at >= each level; built from one histogram pass over the distinct profiles."""
     histogram = [[0] * (MAX_LEVEL + 1) for _ in DOMAINS]
-    for levels, count in Counter(person.profile.levels for person in people).items():
+    for levels, count in profile_counts.items():
         for i, value in enumerate(levels):
             histogram[i][value or 0] += count
     coverage = {}
@@ -168,7 +174,7 @@ def _l3_gate(gates: Sequence[GateCheck]) -> GateCheck | None:
 
 
 def _warnings(rubric: Rubric, scores: Sequence[PersonScore], level_counts: Sequence[int],
-              gates: Sequence[GateCheck]) -> list[Finding]:
+              gates: Sequence[GateCheck], profile_counts: Mapping[tuple[int | None, ...], int]) -> list[Finding]:
     found: list[Finding] = []
     if not scores:
         return [Finding("empty_organisation", "No people to assess yet.")]
@@ -189,13 +195,13 @@ def _warnings(rubric: Rubric, scores: Sequence[PersonScore], level_counts: Seque
             f"{builders} builder{'s' if builders != 1 else ''} at L2+ but only {l3_people} at L3+: "
             f"stage {l3_gate.stage.number} {detail}. Pilots will pile up without reaching production.",
         ))
-    senior = [
+    senior = [] if l3_gate is None else [  # only the operationalisation gap makes them a warning
         s for s in scores
         if s.level >= 4
         or s.person.profile.value("strategy") >= rubric.senior_strategy_level
         or s.person.profile.value("governance") >= rubric.senior_strategy_level
     ]
-    if senior and l3_gate is not None:
+    if senior:
         names = ", ".join(s.person.name for s in senior[:3]) + (f" and {len(senior) - 3} more" if len(senior) > 3 else "")
         found.append(Finding(
             "top_heavy",
@@ -203,7 +209,8 @@ def _warnings(rubric: Rubric, scores: Sequence[PersonScore], level_counts: Seque
             f"without an L3 foundation beneath: strategy has no production systems to run on. "
             "Hold further senior strategy hires until L3 capacity exists.",
         ))
-    unassessed = sum(1 for s in scores if s.not_assessed)
+    # A levels tuple holding None has a domain not assessed (see `Profile.not_assessed`).
+    unassessed = sum(count for levels, count in profile_counts.items() if None in levels)
     if unassessed:
         found.append(Finding(
             "not_assessed",
@@ -221,7 +228,8 @@ def assess_org(rubric: Rubric, people: Iterable[Person], scores: Sequence[Person
     people = tuple(people)
     scores = tuple(scores) if scores is not None else score_people(rubric, people)
     level_counts = _count_levels(scores)
-    coverage = _coverage(people)
+    profile_counts = _profile_counts(people)
+    coverage = _coverage(profile_counts)
     stage, gates = check_gates(rubric, level_counts, coverage)
     return OrgAssessment(
         rubric=rubric,
@@ -230,5 +238,5 @@ def assess_org(rubric: Rubric, people: Iterable[Person], scores: Sequence[Person
         gates=gates,
         level_counts=level_counts,
         coverage=frozen_mapping(coverage),
-        warnings=tuple(_warnings(rubric, scores, level_counts, gates)),
+        warnings=tuple(_warnings(rubric, scores, level_counts, gates, profile_counts)),
     )
