@@ -7,7 +7,7 @@ aggregates (stage, coverage, plans) are computed over visible people only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
@@ -21,6 +21,7 @@ from planner.domain.sequencing import HiringPlan, HypotheticalHire, plan_hiring,
 from planner.domain.staging import OrgAssessment, assess_org
 from planner.services.access import Forbidden, Hidden, Scope
 from planner.services.assessments import PersonDetail, person_detail, record_assessment
+from planner.services.cache import VersionedCache, data_version
 from planner.services.rubrics import RubricInUse, organisation_rubric, upload_rubric
 
 __all__ = [
@@ -69,17 +70,40 @@ class PlanView:
     projected: OrgAssessment | None
 
 
+#: Rubrics, stages and plans at the current data version (see planner.services.cache): computed
+#: once per process after each change, not once per request. Keys name the organisation, and
+#: what the caller may see where that is less than the whole organisation.
+_analyses = VersionedCache(maxsize=64)
+
+
+def _visibility(scope: Scope) -> Hashable:
+    """What decides which people `scope` sees: nothing but the organisation, for HR."""
+    return None if scope.whole_organisation else (scope.role, scope.employee_id, scope.managed_teams)
+
+
 def rubric_in_use(session: Session, scope: Scope) -> RubricInUse:
-    return organisation_rubric(session, organisation_id=scope.organisation_id)
+    return _rubric_at(data_version(session), session, scope)
+
+
+def _rubric_at(version: Hashable | None, session: Session, scope: Scope) -> RubricInUse:
+    return _analyses.lookup(version, ("rubric", scope.organisation_id),
+                            lambda: organisation_rubric(session, organisation_id=scope.organisation_id))
 
 
 def visible_people(session: Session, scope: Scope) -> list[Person]:
     return scope.visible(repository.load_people(session, organisation_id=scope.organisation_id))
 
 
+def _assessment_key(in_use: RubricInUse, scope: Scope) -> tuple:
+    return ("assessment", scope.organisation_id, in_use.version_id, in_use.label, _visibility(scope))
+
+
 def visible_assessment(session: Session, scope: Scope) -> OrgAssessment:
     """Stage, coverage and warnings over the people the caller may see."""
-    return assess_org(rubric_in_use(session, scope).rubric, visible_people(session, scope))
+    version = data_version(session)
+    in_use = _rubric_at(version, session, scope)
+    return _analyses.lookup(version, _assessment_key(in_use, scope),
+                            lambda: assess_org(in_use.rubric, visible_people(session, scope)))
 
 
 def org_stage(session: Session, scope: Scope) -> OrgAssessment:
@@ -144,9 +168,13 @@ def hiring_plan(session: Session, scope: Scope, *, target_stage: int | None = No
     needed if they happened. Raises `PlanError` for bad parameters.
     """
     scope.require_role("hr")
-    current = visible_assessment(session, scope)
-    projected = project(current, hires, promotions) if hires or promotions else None
-    return PlanView(plan_hiring(projected or current, target_stage, per_quarter), projected)
+    if hires or promotions:  # what-ifs vary freely: computed each time, never kept
+        projected = project(visible_assessment(session, scope), hires, promotions)
+        return PlanView(plan_hiring(projected, target_stage, per_quarter), projected)
+    version = data_version(session)
+    key = ("plan", *_assessment_key(_rubric_at(version, session, scope), scope), target_stage, per_quarter)
+    return _analyses.lookup(version, key, lambda: PlanView(
+        plan_hiring(visible_assessment(session, scope), target_stage, per_quarter), None))
 
 
 def assess_person(session: Session, scope: Scope, employee_id: str, *, kind: str, levels: Mapping[str, int],

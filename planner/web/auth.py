@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
@@ -16,6 +17,7 @@ from planner.db import repository
 from planner.db.repository import Account
 from planner.services.access import Scope, scope_for
 from planner.services.accounts import account_for_token, authenticate, issue_token
+from planner.services.cache import VersionedCache, data_version
 from planner.services.transactions import writing
 from planner.web.database import get_session
 from planner.web.errors import error_response
@@ -52,20 +54,31 @@ def _signed_in(account: Account | None) -> SignedIn | None:
     return SignedIn(account, scope_for(get_session(), account))
 
 
+#: Signed-in accounts and their scopes at the current data version (see planner.services.cache):
+#: while nothing changes, loading the user costs the version look-up, not the account and scope queries.
+_signed_in_cache = VersionedCache(maxsize=1024)
+
+
 @login_manager.user_loader
 def _load_user(user_id: str) -> SignedIn | None:
     if not user_id.isdigit():
         return None
-    return _signed_in(repository.find_account(get_session(), account_id=int(user_id)))
+    session = get_session()
+    return _signed_in_cache.lookup(data_version(session), ("session", int(user_id)),
+                                   lambda: _signed_in(repository.find_account(session, account_id=int(user_id))))
 
 
 @login_manager.request_loader
 def _load_token_user(req) -> SignedIn | None:
     header = req.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
         return None
-    return _signed_in(account_for_token(get_session(), token=token.strip()))
+    session = get_session()
+    key = ("token", hashlib.sha256(token.encode()).hexdigest())  # the raw token is not kept in memory
+    return _signed_in_cache.lookup(data_version(session), key,
+                                   lambda: _signed_in(account_for_token(session, token=token)))
 
 
 def safe_next(target: str | None) -> str | None:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
-from flask import abort, render_template
+from flask import abort, current_app, render_template, request
+from flask import session as flask_session
 from flask.typing import ResponseReturnValue
 
 from planner.domain.sequencing import PlanError
 from planner.domain.staging import OrgAssessment
+from planner.services.access import Scope
+from planner.services.cache import VersionedCache, data_version
 from planner.services.exports import PLAN_FORMATS, export_plan
 from planner.services.workspaces import hiring_plan, org_stage, rubric_in_use, visible_teams
 from planner.web import charts
@@ -22,16 +26,44 @@ __all__ = ["bp"]
 bp = workspace_blueprint("org", __name__, "hr")
 
 
+#: Rendered /org pages at the current data version (see planner.services.cache), per account and
+#: session: the page's sign-out form carries a CSRF token signed for its session.
+_pages = VersionedCache(maxsize=64)
+#: Seconds a rendered page is served at most, so its signed CSRF token stays far from WTF_CSRF_TIME_LIMIT.
+PAGE_MAX_AGE = 300
+
+
+def _page_key(scope: Scope) -> tuple | None:
+    """What a rendered page depends on besides the data, or None when it must not be kept.
+
+    Flashed messages show once, so a page carrying them is never kept; nor is one
+    rendered before the session has its CSRF token (rendering creates it).
+    """
+    if "_flashes" in flask_session:
+        return None
+    csrf = None
+    if current_app.config.get("WTF_CSRF_ENABLED", True):
+        csrf = flask_session.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+        if csrf is None:
+            return None
+    return (request.endpoint, scope.account_id, csrf, int(time.time() // PAGE_MAX_AGE))
+
+
 @bp.get("/org")
 def stage():
     """The stage, the gate blocking the next one, warnings, level pyramid, coverage and teams."""
     session, scope = get_session(), current_scope()
-    assessment = org_stage(session, scope)
-    return render_template(
-        "org/stage.html", assessment=assessment, teams=visible_teams(session, scope), mix=team_mix(assessment),
-        rubric_label=rubric_in_use(session, scope).label,
-        pyramid=charts.pyramid(assessment.level_counts, level_titles(assessment.rubric)),
-    )
+
+    def render() -> str:
+        assessment = org_stage(session, scope)
+        return render_template(
+            "org/stage.html", assessment=assessment, teams=visible_teams(session, scope), mix=team_mix(assessment),
+            rubric_label=rubric_in_use(session, scope).label,
+            pyramid=charts.pyramid(assessment.level_counts, level_titles(assessment.rubric)),
+        )
+
+    key = _page_key(scope)
+    return render() if key is None else _pages.lookup(data_version(session), key, render)
 
 
 def _plan_form() -> tuple[PlanForm, OrgAssessment]:

@@ -1,0 +1,158 @@
+"""Per-process caches of what is computed from the database, valid for one data version.
+
+The data version names the state of the data a transaction sees. It is the
+newest row of the audit log, because the audit log is the app's change feed:
+every service that changes data (imports, assessments, rubric uploads, practice
+answers, KPI readings, accounts, tokens, seeding) adds an audit row in the same
+transaction (`repository.add_audit` inside `writing`), and so do sign-ins,
+exports and denied access. While the newest audit row is the same, nothing has
+changed, and a stage, a plan, a signed-in scope or a rendered page computed
+earlier is still right.
+
+**The rule that keeps this correct:** a transaction that changes data must add
+an audit row before it commits. A change made any other way (SQL by hand, a
+data migration) is not seen until the next audited write or a restart of the
+web workers.
+
+How it is read, and why a kept value is never older than its version:
+
+* Before a session has read anything, the version comes from a pooled
+  connection of its own, and whatever the session reads afterwards is at least
+  as new. Once the session is in a transaction, the version is read in that
+  transaction, once (SQLite then reads one snapshot throughout). So a value kept
+  under a version was computed from that data or newer, and once a write has
+  committed, every version read afterwards is a different one.
+* Inside a write transaction there is no version (None): what such a
+  transaction reads may include its own uncommitted changes, so it is neither
+  served from nor stored in a cache.
+* It is the newest row's id *and* timestamp, so an id handed out again (after a
+  rolled-back write, or a restored backup) never passes for the old one. SQLite
+  lets one writer in at a time (``BEGIN IMMEDIATE``), so ids commit in order.
+  PostgreSQL hands ids out before commit: a transaction that started earlier
+  can commit a lower id after a higher one. There the version also carries the
+  transaction snapshot (``pg_current_snapshot()``), which changes whenever any
+  write transaction on the server starts or ends.
+* It includes the database URL, so two databases in one process (tests) never
+  share values.
+
+Each cache holds the values of one version: storing a value of another version
+empties it first, so it never holds more than `maxsize` values, all current.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from planner.db.engine import WRITE_INTENT
+
+__all__ = ["VersionedCache", "clear_caches", "data_version"]
+
+T = TypeVar("T")
+
+_caches: weakref.WeakSet[VersionedCache] = weakref.WeakSet()
+
+_MEMO = "planner_data_version"
+# Plain DB-API statements: this runs on every request, where SQLAlchemy's own execution costs
+# several times the query. Both read the audit_log table (`AuditRow`).
+_NEWEST_AUDIT_ROW = "SELECT id, at FROM audit_log ORDER BY id DESC LIMIT 1"
+_PG_SNAPSHOT = "SELECT pg_current_snapshot()::text"
+
+
+def data_version(session: Session) -> Hashable | None:
+    """The version of the data the session reads; None inside a write transaction.
+
+    Before the session has read anything, the version comes from a pooled
+    connection of its own, and whatever the session reads afterwards is at least
+    as new. Once the session is in a transaction, the version is read in that
+    transaction, once.
+    """
+    engine = session.get_bind()
+    if not session.in_transaction():
+        connection = engine.raw_connection()
+        try:
+            return _read_version(connection, engine)
+        finally:
+            connection.close()
+    connection = session.connection()
+    transaction = session.get_transaction()
+    memo = session.info.get(_MEMO)
+    if memo is not None and memo[0] is transaction:
+        return memo[1]
+    if connection.get_execution_options().get(WRITE_INTENT):
+        return None
+    version = _read_version(connection.connection, engine)
+    session.info[_MEMO] = (transaction, version)
+    return version
+
+
+def _read_version(dbapi_connection, engine: Engine) -> Hashable:
+    cursor = dbapi_connection.cursor()
+    try:
+        snapshot = None
+        if engine.dialect.name == "postgresql":
+            cursor.execute(_PG_SNAPSHOT)
+            snapshot = cursor.fetchone()[0]
+        cursor.execute(_NEWEST_AUDIT_ROW)
+        newest = cursor.fetchone() or (None, None)
+    finally:
+        cursor.close()
+    return (engine.url, *newest, snapshot)
+
+
+class VersionedCache:
+    """At most `maxsize` values computed at one data version; the least recently used go first.
+
+    Safe to share between threads; two threads missing the same key both compute it.
+    """
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._version: Hashable | None = None
+        self._values: OrderedDict[Hashable, object] = OrderedDict()
+        self._lock = threading.Lock()
+        _caches.add(self)
+
+    def lookup(self, version: Hashable | None, key: Hashable, compute: Callable[[], T]) -> T:
+        """The value for `key` at `version`; on a miss, `compute()`, kept unless there is no version.
+
+        None is never kept, so look-ups of made-up keys (a bad token) cannot push real values out.
+        """
+        if version is None:
+            return compute()
+        with self._lock:
+            if version == self._version and key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]  # type: ignore[return-value]
+        value = compute()
+        self.put(version, key, value)
+        return value
+
+    def put(self, version: Hashable | None, key: Hashable, value: object) -> None:
+        if version is None or value is None:
+            return
+        with self._lock:
+            if version != self._version:
+                self._values.clear()
+                self._version = version
+            self._values[key] = value
+            self._values.move_to_end(key)
+            while len(self._values) > self.maxsize:
+                self._values.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+            self._version = None
+
+
+def clear_caches() -> None:
+    """Empty every cache in this process (tests compare cached answers with fresh ones)."""
+    for each in list(_caches):
+        each.clear()

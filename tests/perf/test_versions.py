@@ -1,0 +1,94 @@
+"""The data version: what the caches are keyed by. It must change with every write, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session
+
+from planner.db import repository
+from planner.services.cache import VersionedCache, data_version
+from planner.services.transactions import writing
+
+
+def audited_write(session: Session, action: str = "test.write") -> None:
+    with writing(session):
+        repository.add_audit(session, actor="test", action=action)
+
+
+def test_the_version_changes_with_every_audited_write(engine):
+    with Session(engine, expire_on_commit=False) as reader, Session(engine) as writer:
+        seen = [data_version(reader)]
+        for n in range(3):
+            audited_write(writer, f"test.write.{n}")
+            reader.rollback()  # a new transaction, as the next request would start
+            seen.append(data_version(reader))
+        assert len(set(seen)) == 4
+
+
+def test_a_transaction_keeps_the_version_it_started_with(engine):
+    with Session(engine, expire_on_commit=False) as reader, Session(engine) as writer:
+        reader.connection()  # a read transaction is open
+        first = data_version(reader)
+        audited_write(writer)
+        assert data_version(reader) == first
+        reader.commit()
+        assert data_version(reader) != first
+
+
+def test_there_is_no_version_inside_a_write_transaction(session):
+    with writing(session):
+        assert data_version(session) is None
+    assert data_version(session) is not None
+
+
+def test_two_databases_never_share_a_version(make_database_url):
+    from planner.db.engine import make_engine
+    from planner.db.migrate import upgrade
+
+    versions = []
+    for _ in range(2):
+        url = make_database_url()
+        upgrade(url)
+        engine = make_engine(url)
+        with Session(engine) as session:
+            versions.append(data_version(session))
+        engine.dispose()
+    assert versions[0] != versions[1]
+
+
+@pytest.mark.parametrize("make_database_url", ["postgresql"], indirect=True)
+def test_on_postgresql_a_write_that_commits_a_lower_audit_id_last_still_changes_the_version(engine):
+    with Session(engine) as early, Session(engine) as late, Session(engine) as reader:
+        with writing(early, commit=False):  # takes the lower audit id ...
+            repository.add_audit(early, actor="early", action="test.early")
+            early.flush()
+            audited_write(late, "test.late")  # ... while a later writer commits a higher one
+            before = data_version(reader)
+            early.commit()  # ... and commits last
+        assert data_version(reader) != before
+
+
+class TestVersionedCache:
+    def test_keeps_at_most_maxsize_values_dropping_the_least_recently_used(self):
+        cache = VersionedCache(maxsize=2)
+        cache.put(1, "a", "A")
+        cache.put(1, "b", "B")
+        assert cache.lookup(1, "a", lambda: "recomputed") == "A"  # "a" is now the most recent
+        cache.put(1, "c", "C")
+        assert cache.lookup(1, "a", lambda: "recomputed") == "A"
+        assert cache.lookup(1, "c", lambda: "recomputed") == "C"
+        assert cache.lookup(1, "b", lambda: "recomputed") == "recomputed"
+
+    def test_a_new_version_drops_every_value_of_the_old_one(self):
+        cache = VersionedCache(maxsize=8)
+        cache.put(1, "a", "old")
+        assert cache.lookup(2, "a", lambda: "new") == "new"
+        assert cache.lookup(1, "a", lambda: "again") == "again"
+
+    def test_keeps_nothing_without_a_version_and_never_keeps_none(self):
+        cache = VersionedCache(maxsize=8)
+        calls = []
+        for _ in range(2):
+            cache.lookup(None, "a", lambda: calls.append("a") or "A")
+            cache.lookup(1, "missing", lambda: calls.append("missing"))
+        assert calls == ["a", "missing", "a", "missing"]
