@@ -313,8 +313,9 @@ def test_postgresql_restarted_under_traffic_the_app_recovers_by_itself_and_loses
         first_after = min(at for at, status in traffic.saves if at >= restarted and status == 201)
         assert server.worker_pids() == workers  # the app itself was never restarted
         unhandled = server.unhandled_errors()
+        exceptions = [line for line in server.log_text().splitlines() if line.split(":")[0].endswith("Error")]
     errors = traffic.server_errors
-    assert set(errors) <= {503, None}, errors  # in-flight requests fail as a clear 503, never a 500
+    assert set(errors) <= {503, None}, (errors, unhandled, exceptions[-10:])  # a clear 503, never a 500
     assert unhandled == []
     report = check_writes(url, traffic.ledger.attempts, initial)
     assert report.problems == {}
