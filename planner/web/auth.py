@@ -5,11 +5,10 @@ from __future__ import annotations
 import hashlib
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
+from werkzeug.exceptions import TooManyRequests
 from wtforms import EmailField, HiddenField, PasswordField
 from wtforms.validators import DataRequired, Length
 
@@ -19,14 +18,15 @@ from planner.services.access import Scope, scope_for
 from planner.services.accounts import account_for_token, authenticate, issue_token
 from planner.services.cache import VersionedCache, data_version
 from planner.services.transactions import writing
+from planner.web import throttle
 from planner.web.database import get_session
 from planner.web.errors import error_response
+from planner.web.throttle import login_allowed
 
-__all__ = ["SignedIn", "bp", "current_scope", "init_app", "limiter", "safe_next"]
+__all__ = ["SignedIn", "bp", "current_scope", "init_app", "safe_next"]
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
-limiter = Limiter(get_remote_address)
 
 #: Where each role lands after signing in (endpoints of the workspace blueprints).
 HOME_BY_ROLE = {"hr": "org.stage", "manager": "team.overview", "individual": "me.roadmap"}
@@ -112,17 +112,17 @@ class TokenForm(FlaskForm):
     """Carries only the CSRF token for issuing an API token."""
 
 
-def _login_email_key() -> str:
-    return (request.form.get("email") or "").strip().lower() or get_remote_address()
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], key_func=_login_email_key,
-               scope="login-per-account")
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")) or home_url(current_user))
+    if request.method == "POST":
+        # Throttled per client address and per account, so neither one address nor many can guess on.
+        email = (request.form.get("email") or "").strip().lower()[:320]
+        allowed, wait = login_allowed(f"address:{request.remote_addr}", f"account:{email}")
+        if not allowed:
+            raise TooManyRequests(f"Too many sign-in attempts: try again in {wait} seconds.",
+                                  retry_after=wait)
     form = LoginForm(next=request.args.get("next", ""))
     status = 422 if request.method == "POST" else 200
     if form.validate_on_submit():
@@ -188,7 +188,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "Please sign in to continue."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
-    limiter.init_app(app)
+    throttle.init_app(app)
     app.register_blueprint(bp)
 
     @app.context_processor

@@ -26,10 +26,10 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
-    # Sign-in throttling per client address; use a shared store (redis://) with several servers.
+    # Sign-in throttling per client address and per account (planner/web/throttle.py): each
+    # server process counts on its own with memory://; share a store (redis://) across servers.
     "RATELIMIT_STORAGE_URI": "memory://",
     "LOGIN_RATE_LIMIT": "10 per minute",
-    "RATELIMIT_HEADERS_ENABLED": True,
     "FORCE_HTTPS": False,
 }
 

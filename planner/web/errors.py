@@ -6,7 +6,7 @@ import logging
 import sqlite3
 
 import psycopg
-from flask import Flask, current_app, g, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, make_response, render_template, request
 from flask_login import current_user
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -47,9 +47,10 @@ def init_app(app: Flask) -> None:
     def http_error(exc: HTTPException):
         if exc.code == 403:
             _audit_denied()
-        response = error_response(exc.code or 500, exc.name, exc.description or "")
-        if exc.code == 429 or exc.code == 405:
-            response[0].headers.extend(exc.get_response().headers.items())
+        response = make_response(error_response(exc.code or 500, exc.name, exc.description or ""))
+        for header in ("Retry-After", "Allow"):  # what a 429 or 405 tells the client to do next
+            if header in (own := exc.get_response().headers):
+                response.headers[header] = own[header]
         return response
 
     @app.errorhandler(Forbidden)
