@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 import requests
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
@@ -291,6 +292,25 @@ def test_a_full_disk_answers_503_keeps_serving_reads_and_recovers_when_space_ret
 
 
 # --- PostgreSQL restarted under traffic -----------------------------------------------------------
+
+def test_a_connection_that_dies_after_the_answer_is_made_does_not_turn_it_into_a_500(login, monkeypatch):
+    """Seen once in twenty PostgreSQL restarts: the end-of-request ROLLBACK met a server shutting down."""
+    client = login("manager")
+    real_close = Session.close
+    closes: list[str] = []
+
+    def dying_close(session) -> None:
+        if not closes:
+            closes.append("failed")
+            raise OperationalError("ROLLBACK", {}, Exception("terminating connection due to administrator command"))
+        real_close(session)
+
+    monkeypatch.setattr(Session, "close", dying_close)
+    assert client.get("/team").status_code == 200
+    assert closes == ["failed"]
+    assert client.get("/team").status_code == 200  # and the next request gets a working connection
+
+
 
 def test_postgresql_restarted_under_traffic_the_app_recovers_by_itself_and_loses_nothing(private_postgres, tmp_path,
                                                                                          figure):
