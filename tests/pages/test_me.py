@@ -101,3 +101,15 @@ def test_an_account_not_linked_to_a_person_gets_an_explanation_instead_of_a_road
         assert response.status_code == 200
         assert "This account has no roadmap of its own" in text_of(response)
     assert ">My roadmap<" not in text_of(client.get("/org"))
+
+
+def test_a_domain_not_assessed_and_not_needed_next_still_draws_the_radar(client_for, db):
+    """Yara Vance (E1011) has prompting and security unassessed; her next level does not ask for security."""
+    def make(session):
+        org = repository.list_organisations(session)[0]
+        create_account(session, organisation_id=org.id, email="yara.vance@meridian.example", password="long-enough",
+                       role="individual", employee_id="E1011", actor=Actor("test"))
+    db(make)
+    response = client_for("yara.vance@meridian.example", "long-enough").get("/me")
+    assert response.status_code == 200
+    assert 'class="radar' in text_of(response)

@@ -53,6 +53,11 @@ def roadmap_steps(rubric: Rubric, profile: Profile, roadmap: Roadmap) -> list[tu
     return steps
 
 
+def _next_level_requirement(score) -> dict[str, int]:
+    """The least profile that earns the next level from here: a not-assessed domain counts as 0."""
+    return {d: level or 0 for d, level in score.person.profile.raised(score.next_level_gaps).as_dict().items()}
+
+
 @bp.get("/me")
 def roadmap():
     """My level, radar against the next level, roadmap (target and track chosen by GET) and history."""
@@ -72,7 +77,7 @@ def roadmap():
     return render_template(
         "me/roadmap.html", form=form, detail=detail, person=person, score=score, view=view, rubric=rubric,
         rubric_label=in_use.label, level_titles=level_titles(rubric), track_names=track_names,
-        radar=charts.radar(person.profile.as_dict(), person.profile.raised(score.next_level_gaps).as_dict(), names),
+        radar=charts.radar(person.profile.as_dict(), _next_level_requirement(score), names),
         career=charts.career_map(view.graph, view.roadmap.path, track_names),
         steps=roadmap_steps(rubric, person.profile, view.roadmap),
         overall=charts.history(level_series(rubric, detail.history), {"overall": "EAISM level"}),
