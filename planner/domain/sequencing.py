@@ -18,9 +18,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from math import ceil
+from operator import itemgetter
 
 from planner.domain.model import DOMAINS, MAX_LEVEL, Person, PhaseSpec, Profile, Requirement, Rubric, StageSpec
-from planner.domain.scoring import earned_level, gaps_to
+from planner.domain.scoring import PersonScore, earned_level, gaps_to
 from planner.domain.staging import Finding, OrgAssessment, assess_org, check_gates
 
 __all__ = [
@@ -211,6 +212,13 @@ def _schedule(spec: PhaseSpec, hires: int, promotions: int, per_quarter: int | N
     return start, max(start, hire_start + hire_quarters - 1) if hires else start
 
 
+def _candidates(scores: Iterable[PersonScore], max_gap: int) -> list[PersonScore]:
+    """Whom to develop: the people within `max_gap` raises of the next level, fewest raises first, then by id."""
+    close = [(total, s.person.employee_id, s) for s in scores if (total := sum(s.next_level_gaps.values())) <= max_gap]
+    close.sort(key=itemgetter(0, 1))
+    return [s for _, _, s in close]
+
+
 def plan_hiring(assessment: OrgAssessment, target_stage: int | None = None,
                 per_quarter: int | None = None) -> HiringPlan:
     """Plan the hires and promotions that take the organisation to `target_stage`.
@@ -241,10 +249,8 @@ def plan_hiring(assessment: OrgAssessment, target_stage: int | None = None,
         needed = have + missing
         focus = _focus(rubric, level, workforce, missing_domains)
         promotions: list[Promotion] = []
-        candidates = sorted(
-            (s for s in by_level[level - 1] if sum(s.next_level_gaps.values()) <= spec.promotion_max_gap),
-            key=lambda s: (sum(s.next_level_gaps.values()), s.person.employee_id),
-        )
+        # With nothing missing the loop below stops at once: spare sorting a whole level of people.
+        candidates = _candidates(by_level[level - 1], spec.promotion_max_gap) if missing or missing_domains else []
         for score in candidates:
             if not missing and not missing_domains:
                 break
