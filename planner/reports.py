@@ -29,6 +29,7 @@ __all__ = [
     "roadmap_dict",
     "roadmap_markdown",
     "score_dict",
+    "score_dicts",
     "stage_dict",
     "write_csv",
 ]
@@ -99,17 +100,39 @@ def assessment_dict(assessment: OrgAssessment, *, employees: bool = True) -> dic
         },
     }
     if employees:
-        result["employees"] = [score_dict(s, rubric) for s in assessment.scores]
+        result["employees"] = score_dicts(assessment.scores, rubric)
     return result
 
 
 def score_dict(score: PersonScore, rubric: Rubric) -> dict[str, Any]:
     """One person, their level and what the next level takes (an entry of `assess --format json`)."""
+    return {**_person_part(score), **_profile_part(score, rubric)}
+
+
+def score_dicts(scores: Iterable[PersonScore], rubric: Rubric) -> list[dict[str, Any]]:
+    """`score_dict` for many people, building the part that depends only on the profile once per profile.
+
+    People with the same levels share that part's (read-only) values: a large organisation
+    has far fewer distinct profiles than people.
+    """
+    shared: dict[tuple[int | None, ...], dict[str, Any]] = {}
+    entries = []
+    for score in scores:
+        levels = score.person.profile.levels
+        part = shared.get(levels)
+        if part is None:
+            part = shared[levels] = _profile_part(score, rubric)
+        entries.append({**_person_part(score), **part})
+    return entries
+
+
+def _person_part(score: PersonScore) -> dict[str, Any]:
+    person = score.person
+    return {"employee_id": person.employee_id, "name": person.name, "team": person.team, "track": person.track}
+
+
+def _profile_part(score: PersonScore, rubric: Rubric) -> dict[str, Any]:
     return {
-        "employee_id": score.person.employee_id,
-        "name": score.person.name,
-        "team": score.person.team,
-        "track": score.person.track,
         "level": score.level,
         "level_title": rubric.level_title(score.level),
         "domains": score.person.profile.as_dict(),

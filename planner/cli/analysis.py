@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import click
 
 from planner.cli.common import emit_json, fail, fail_input, load_rubric_or_fail, rubric_option
+from planner.collector import collector_paused
 from planner.domain.model import TRACKS
 from planner.domain.sequencing import PlanError, plan_hiring
 from planner.domain.staging import assess_org
@@ -18,23 +15,6 @@ from planner import reports
 PEOPLE_FILE = click.argument("file", required=False, type=click.Path(dir_okay=True, path_type=str))
 ORG_OPTION = click.option("--org", "organisation", default=None,
                           help="Without FILE: the organisation in the database (default: the only one).")
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a command runs.
-
-    A run builds several objects per person and keeps them until it ends; none of
-    them form cycles, so the collector would only re-scan them, over and over
-    (about a fifth of `assess` on 100,000 people).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _people(file: str):
@@ -64,7 +44,7 @@ def _rubric_and_people(file: str | None, organisation: str | None, rubric_path: 
 @click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="table", show_default=True)
 @ORG_OPTION
 @rubric_option
-@_collector_paused()
+@collector_paused()
 def assess(file: str | None, fmt: str, organisation: str | None, rubric_path: str | None) -> None:
     """Score everyone in FILE and place the organisation on the stage ladder.
 
@@ -87,7 +67,7 @@ def assess(file: str | None, fmt: str, organisation: str | None, rubric_path: st
 @click.option("--format", "fmt", type=click.Choice(["json", "md", "csv"]), default="md", show_default=True)
 @ORG_OPTION
 @rubric_option
-@_collector_paused()
+@collector_paused()
 def plan(file: str | None, target_stage: int | None, per_quarter: int | None, fmt: str, organisation: str | None,
          rubric_path: str | None) -> None:
     """Recommend phased hiring and internal promotion to reach a target stage (FILE, or the database)."""
@@ -113,7 +93,7 @@ def plan(file: str | None, target_stage: int | None, per_quarter: int | None, fm
 @click.option("--format", "fmt", type=click.Choice(["json", "md"]), default="md", show_default=True)
 @ORG_OPTION
 @rubric_option
-@_collector_paused()
+@collector_paused()
 def roadmap(file: str | None, employee_id: str, target_level: int | None, target_track: str | None, fmt: str,
             organisation: str | None, rubric_path: str | None) -> None:
     """Show one person's least-effort path to a target level on the career graph (FILE, or the database)."""

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Any, NoReturn
 
 import click
+import orjson
 
 from planner.domain.model import Rubric
 from planner.domain.rubric import RubricError
@@ -33,11 +33,15 @@ def fail_input(errors: InputErrors) -> NoReturn:
 
 
 def emit_json(data: Any) -> None:
-    """Print JSON: indented for a person at a terminal, compact (and fast) for a pipe."""
-    indent = 2 if sys.stdout.isatty() else None
-    # color=True: json.dumps escapes control characters, so there is nothing to strip, and
-    # scanning tens of megabytes for colour codes is wasted work.
-    click.echo(json.dumps(data, indent=indent, ensure_ascii=False), color=True)
+    """Print JSON: indented for a person at a terminal, compact for a pipe.
+
+    orjson writes UTF-8 bytes about ten times faster than the standard library, which
+    matters for `assess` on a large organisation (tens of megabytes of output).
+    """
+    options = orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE
+    if sys.stdout.isatty():
+        options |= orjson.OPT_INDENT_2
+    click.echo(orjson.dumps(data, option=options), nl=False)
 
 
 def load_rubric_or_fail(path: str | None) -> Rubric:

@@ -8,7 +8,7 @@ bare ``executemany``.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlmodel import Session
 
+from planner.collector import collector_paused
 from planner.db.tables import (
     AssessmentRow,
     AuditRow,
@@ -201,21 +202,24 @@ def _people_query(organisation_id: int):
 
 
 def _read_people(session: Session, organisation_id: int,
-                 person_ids: Iterable[int] | None = None) -> Iterator[tuple[int, int, Person]]:
+                 person_ids: Iterable[int] | None = None) -> list[tuple[int, int, Person]]:
     """``(row id, version, person)`` for the organisation's people (or just `person_ids`), in employee-id order."""
     query = _people_query(organisation_id)
     if person_ids is not None:
         query = query.where(PersonRow.__table__.c.id.in_(list(person_ids)))
+    rows = session.execute(query).all()  # one fetch, not a driver call per row
     profiles: dict[tuple, Profile] = {}  # many people share a profile: build each one once
-    # Rows are used as they arrive, not listed first: each is garbage once its person is built,
-    # so the collector never has a hundred thousand of them to scan.
-    for row in session.execute(query):
-        levels = tuple(row[8:])
-        profile = profiles.get(levels)
-        if profile is None:
-            profile = profiles[levels] = Profile(levels)
-        yield row[0], row[1], Person(employee_id=row[2], name=row[3], email=row[4], track=row[5],
-                                     team=row[6] or "", manager_id=row[7], profile=profile)
+    people = []
+    with collector_paused():
+        for row_id, version, employee_id, name, email, track, team, manager_id, *levels in rows:
+            levels = tuple(levels)
+            profile = profiles.get(levels)
+            if profile is None:
+                profile = profiles[levels] = Profile(levels)
+            # Positional arguments, in Person's field order: a third faster than keywords, 100,000 times over.
+            person = Person(employee_id, name, track, profile, email, team or "", manager_id)
+            people.append((row_id, version, person))
+    return people
 
 
 def stored_people(session: Session, *, organisation_id: int, person_ids: Iterable[int] | None = None) -> list[StoredPerson]:

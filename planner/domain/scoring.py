@@ -35,8 +35,9 @@ def _values(profile: Profile) -> list[int]:
 def _earned(rubric: Rubric, values: Sequence[int]) -> int:
     held = 0
     for number, core, applicable, min_domains in rubric.level_rules:
-        ok = all(values[i] >= number for i in core) and (
-            sum(1 for i in applicable if values[i] >= number) >= min_domains
+        # List comprehensions, not generators: this runs for every distinct profile of an organisation.
+        ok = not [i for i in core if values[i] < number] and (
+            len([i for i in applicable if values[i] >= number]) >= min_domains
         )
         if ok:
             held = number
@@ -64,19 +65,22 @@ def gaps_to(rubric: Rubric, profile: Profile, target: int, prefer: Iterable[str]
     """
     target = min(target, MAX_LEVEL)
     values = _values(profile)
-    if target <= 0 or _earned(rubric, values) >= target:
+    held = _earned(rubric, values)
+    if target <= 0 or held >= target:
         return {}
     rank: dict[int, int] = {}
     for domain in prefer:  # a domain listed twice keeps its first, stronger, preference
         rank.setdefault(DOMAINS.index(domain), len(rank))
-    return _raises(rubric, values, target, rank)
+    return _raises(rubric, values, held, target, rank)
 
 
-def _raises(rubric: Rubric, values: Sequence[int], target: int, rank: Mapping[int, int]) -> dict[str, int]:
-    """The raises of `gaps_to`, for `values` that do not hold `target` (at most `MAX_LEVEL`) yet."""
+def _raises(rubric: Rubric, values: Sequence[int], held: int, target: int,
+            rank: Mapping[int, int]) -> dict[str, int]:
+    """The raises of `gaps_to`, for `values` that hold level `held` but not `target` (at most `MAX_LEVEL`)."""
     work = list(values)
     for number, core, applicable, min_domains in rubric.level_rules:
-        if number > target or (not rubric.cumulative and number < target):
+        # The rules of the levels already held are met, and raising values keeps them met: skip them.
+        if number <= held or number > target or (not rubric.cumulative and number < target):
             continue
         for i in core:
             work[i] = max(work[i], number)
@@ -96,7 +100,7 @@ def _score(rubric: Rubric, levels: Sequence[int | None]) -> tuple[int, dict[str,
     """(level held, raises to hold the next one) for a profile's levels: what `gaps_to` answers, computed once."""
     values = [v or 0 for v in levels]
     level = _earned(rubric, values)
-    return level, _raises(rubric, values, level + 1, {}) if level < MAX_LEVEL else {}
+    return level, _raises(rubric, values, level, level + 1, {}) if level < MAX_LEVEL else {}
 
 
 def score_person(rubric: Rubric, person: Person) -> PersonScore:

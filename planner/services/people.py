@@ -15,6 +15,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from planner.collector import collector_paused
 from planner.db import repository
 from planner.db.repository import Organisation
 from planner.db.tables import utcnow
@@ -69,7 +70,8 @@ def organisation_assessment(session: Session, *, organisation_id: int,
     rubric = organisation_rubric(session, organisation_id=organisation_id).rubric
     if people is None:
         people = repository.load_people(session, organisation_id=organisation_id)
-    return assess_org(rubric, people)
+    with collector_paused():
+        return assess_org(rubric, people)
 
 
 def _person_columns(person: Person, team_id: int | None) -> dict:

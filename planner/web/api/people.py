@@ -7,7 +7,7 @@ from typing import Any
 from flask import url_for
 
 from planner.domain.model import Rubric
-from planner.reports import roadmap_dict, score_dict
+from planner.reports import roadmap_dict, score_dict, score_dicts
 from planner.services.assessments import PersonDetail
 from planner.services.workspaces import assess_person, person_roadmap, person_view, rubric_in_use, visible_assessment
 from planner.web.api import schemas
@@ -39,8 +39,8 @@ def person_json(detail: PersonDetail, rubric: Rubric) -> dict[str, Any]:
 def list_people(query: schemas.PeopleQuery):
     """The people you may see (HR: everyone; a manager: their teams and themselves; others: themselves)."""
     assessment = visible_assessment(get_session(), current_scope())
-    return {"people": [score_dict(s, assessment.rubric) for s in assessment.scores
-                       if query.team is None or s.person.team == query.team]}
+    scores = (s for s in assessment.scores if query.team is None or s.person.team == query.team)
+    return {"people": score_dicts(scores, assessment.rubric)}
 
 
 @bp.get("/people/<employee_id>", responses={200: schemas.PersonDetail, **NOT_YOURS})
