@@ -264,9 +264,7 @@ def _parse_usual_csv(text: str, known_ids: Iterable[str]) -> PeopleFile | None:
         for team, name in zip(teams, map(str.strip, columns["team_name"])):
             if team and name and team_names.setdefault(team, name) != name:
                 return None
-    shared: dict[tuple, Profile] = {}  # people with the same levels share one Profile
-    profiles = [shared.get(levels) or shared.setdefault(levels, Profile(levels))
-                for levels in zip(*(map(_LEVEL_CELLS.__getitem__, cells) for cells in level_columns))]
+    profiles = Profile.interned(zip(*(map(_LEVEL_CELLS.__getitem__, cells) for cells in level_columns)))
     # Positional, in Person's field order: employee_id, name, track, profile, email, team, manager_id.
     return PeopleFile(list(map(Person, ids, names, tracks, profiles, emails, teams, managers)), team_names)
 

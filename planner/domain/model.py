@@ -73,6 +73,13 @@ class Profile:
         return cls(tuple(levels.get(slug) for slug in DOMAINS))
 
     @classmethod
+    def interned(cls, rows: Iterable[tuple[int | None, ...]]) -> list[Profile]:
+        """One profile per row of levels, equal rows sharing one object: a large organisation
+        has far fewer distinct profiles than people, and every cache keyed by levels hits."""
+        shared: dict[tuple[int | None, ...], Profile] = {}
+        return [shared.get(levels) or shared.setdefault(levels, cls(levels)) for levels in rows]
+
+    @classmethod
     def zero(cls) -> Profile:
         return cls((0,) * len(DOMAINS))
 
