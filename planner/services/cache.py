@@ -17,11 +17,13 @@ web workers.
 How it is read, and why a kept value is never older than its version:
 
 * Before a session has read anything, the version comes from a pooled
-  connection of its own, and whatever the session reads afterwards is at least
-  as new. Once the session is in a transaction, the version is read in that
-  transaction, once (SQLite then reads one snapshot throughout). So a value kept
-  under a version was computed from that data or newer, and once a write has
-  committed, every version read afterwards is a different one.
+  connection of its own, once: it is kept until the session begins a
+  transaction (a request asks twice, for its signed-in user and for its page),
+  and whatever the session reads afterwards is at least as new. Once the
+  session is in a transaction, the version is read in that transaction, once
+  (SQLite then reads one snapshot throughout). So a value kept under a version
+  was computed from that data or newer, and once a write has committed, every
+  version read afterwards is a different one.
 * Inside a write transaction there is no version (None): what such a
   transaction reads may include its own uncommitted changes, so it is neither
   served from nor stored in a cache.
@@ -47,7 +49,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
 
 from planner.db.engine import WRITE_INTENT
@@ -59,6 +62,7 @@ T = TypeVar("T")
 _caches: weakref.WeakSet[VersionedCache] = weakref.WeakSet()
 
 _MEMO = "planner_data_version"
+_IDLE_MEMO = "planner_idle_data_version"
 # Plain DB-API statements: this runs on every request, where SQLAlchemy's own execution costs
 # several times the query. Both read the audit_log table (`AuditRow`).
 _NEWEST_AUDIT_ROW = "SELECT id, at FROM audit_log ORDER BY id DESC LIMIT 1"
@@ -68,18 +72,20 @@ _PG_SNAPSHOT = "SELECT pg_current_snapshot()::text"
 def data_version(session: Session) -> Hashable | None:
     """The version of the data the session reads; None inside a write transaction.
 
-    Before the session has read anything, the version comes from a pooled
-    connection of its own, and whatever the session reads afterwards is at least
-    as new. Once the session is in a transaction, the version is read in that
-    transaction, once.
+    Outside a transaction, the version comes from a pooled connection of its own,
+    once until the session begins one; whatever the session reads afterwards is
+    at least as new. Once the session is in a transaction, the version is read in
+    that transaction, once.
     """
     engine = session.get_bind()
     if not session.in_transaction():
-        connection = engine.raw_connection()
-        try:
-            return _read_version(connection, engine)
-        finally:
-            connection.close()
+        if _IDLE_MEMO not in session.info:
+            connection = engine.raw_connection()
+            try:
+                session.info[_IDLE_MEMO] = _read_version(connection, engine)
+            finally:
+                connection.close()
+        return session.info[_IDLE_MEMO]
     connection = session.connection()
     transaction = session.get_transaction()
     memo = session.info.get(_MEMO)
@@ -90,6 +96,14 @@ def data_version(session: Session) -> Hashable | None:
     version = _read_version(connection.connection, engine)
     session.info[_MEMO] = (transaction, version)
     return version
+
+
+@event.listens_for(OrmSession, "after_transaction_create")
+def _forget_idle_version(session: OrmSession, transaction) -> None:
+    """A session that begins a transaction reads the version afresh next time it is idle (its own
+    write, or anyone's, may have committed by then)."""
+    if transaction.parent is None:
+        session.info.pop(_IDLE_MEMO, None)
 
 
 def _read_version(dbapi_connection, engine: Engine) -> Hashable:

@@ -19,6 +19,7 @@ __all__ = ["create_app"]
 def create_app(test_config: dict[str, Any] | None = None) -> OpenAPI:
     """Create the app; `test_config` overrides configuration (tests, embedding)."""
     from planner.web import api, auth, config, database, errors, pages, security
+    from planner.web.json_provider import OrjsonProvider
 
     app = OpenAPI(
         __name__,
@@ -35,6 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> OpenAPI:
         static_folder=str(PROJECT_ROOT / "planner" / "static"),
         instance_relative_config=True,
     )
+    app.json = OrjsonProvider(app)
     config.load_config(app, test_config)
     database.init_app(app)
     security.init_app(app)

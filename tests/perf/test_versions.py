@@ -16,13 +16,28 @@ def audited_write(session: Session, action: str = "test.write") -> None:
 
 
 def test_the_version_changes_with_every_audited_write(engine):
-    with Session(engine, expire_on_commit=False) as reader, Session(engine) as writer:
-        seen = [data_version(reader)]
-        for n in range(3):
+    with Session(engine) as writer:
+        seen = []
+        for n in range(4):
+            with Session(engine) as reader:  # a session per request, as the web app opens them
+                seen.append(data_version(reader))
             audited_write(writer, f"test.write.{n}")
-            reader.rollback()  # a new transaction, as the next request would start
-            seen.append(data_version(reader))
         assert len(set(seen)) == 4
+
+
+def test_an_idle_session_reads_the_version_once_until_it_begins_a_transaction(engine):
+    with Session(engine) as reader, Session(engine) as writer:
+        first = data_version(reader)
+        audited_write(writer)
+        assert data_version(reader) == first  # what the request's first look saw, still
+        reader.connection()  # a transaction: the version is read again, in it
+        assert data_version(reader) != first
+
+
+def test_a_session_sees_a_new_version_after_its_own_write(session):
+    before = data_version(session)
+    audited_write(session)
+    assert data_version(session) != before
 
 
 def test_a_transaction_keeps_the_version_it_started_with(engine):
@@ -58,14 +73,16 @@ def test_two_databases_never_share_a_version(make_database_url):
 
 @pytest.mark.parametrize("make_database_url", ["postgresql"], indirect=True)
 def test_on_postgresql_a_write_that_commits_a_lower_audit_id_last_still_changes_the_version(engine):
-    with Session(engine) as early, Session(engine) as late, Session(engine) as reader:
+    with Session(engine) as early, Session(engine) as late:
         with writing(early, commit=False):  # takes the lower audit id ...
             repository.add_audit(early, actor="early", action="test.early")
             early.flush()
             audited_write(late, "test.late")  # ... while a later writer commits a higher one
-            before = data_version(reader)
+            with Session(engine) as reader:
+                before = data_version(reader)
             early.commit()  # ... and commits last
-        assert data_version(reader) != before
+        with Session(engine) as reader:  # the next request's session
+            assert data_version(reader) != before
 
 
 class TestVersionedCache:
