@@ -212,6 +212,7 @@ def parse_people_bytes(source: str, raw: bytes, *, json_format: bool, known_ids:
 def parse_people_file(source: str, raw: bytes, *, json_format: bool, known_ids: Iterable[str] = ()) -> PeopleFile:
     """Validate a people file (CSV, or JSON with `json_format`) into people and team names."""
     text = _decode(source, raw)
+    known_ids = frozenset(known_ids)  # read twice when the fast path hands over to the validator
     if not json_format:
         usual = _parse_usual_csv(text, known_ids)
         if usual is not None:
