@@ -9,7 +9,6 @@ from flask_wtf.csrf import CSRFProtect
 __all__ = ["CSP", "DOCS_CSP", "csrf", "init_app", "talisman"]
 
 
-
 class _Talisman(Talisman):
     """Talisman, writing each policy header once instead of on every response.
 
