@@ -41,7 +41,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from bench_cli import DATA_DIR, generate
-from planner.db.engine import make_engine
+from planner.db.engine import make_engine, session_at
 from planner.db.migrate import upgrade
 from planner.db.repository import load_people
 from planner.domain.model import DOMAINS
@@ -109,10 +109,8 @@ def bare_import(url: str, rows: tuple[list[tuple], list[tuple], list[tuple]]) ->
 
 
 def planner_import(url: str, path: Path) -> None:
-    engine = make_engine(url)
-    with Session(engine, expire_on_commit=False) as session:
+    with session_at(url) as session:
         import_people(session, source=path.name, raw=path.read_bytes(), organisation="Bench", actor=ACTOR)
-    engine.dispose()
 
 
 def bare_read(url: str) -> None:

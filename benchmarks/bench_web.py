@@ -43,10 +43,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlmodel import Session
-
 from planner.db import repository
-from planner.db.engine import make_engine
+from planner.db.engine import session_at
 from planner.db.migrate import upgrade
 from planner.loaders import seed_dir
 from planner.services.accounts import issue_token
@@ -208,21 +206,16 @@ def build_database(folder: Path) -> str:
     """A migrated database with the demo organisation seeded; returns its URL."""
     url = f"sqlite:///{folder / 'planner.sqlite'}"
     upgrade(url)
-    engine = make_engine(url)
-    with Session(engine, expire_on_commit=False) as session:
+    with session_at(url) as session:
         seed_demo(session, seed_dir=seed_dir(), actor=Actor("bench"))
-    engine.dispose()
     return url
 
 
 def bearer_token(url: str) -> str:
     """A new API token for the HR demo account."""
-    engine = make_engine(url)
-    with Session(engine, expire_on_commit=False) as session:
+    with session_at(url) as session:
         account = repository.find_account(session, email=HR_EMAIL)
-        token = issue_token(session, account_id=account.id, actor=Actor("bench"))
-    engine.dispose()
-    return token
+        return issue_token(session, account_id=account.id, actor=Actor("bench"))
 
 
 def sign_in(base: str) -> str:

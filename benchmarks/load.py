@@ -46,10 +46,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from sqlalchemy import select  # noqa: E402
-from sqlmodel import Session  # noqa: E402
 
 from planner.db import repository  # noqa: E402
-from planner.db.engine import make_engine  # noqa: E402
+from planner.db.engine import session_at  # noqa: E402
 from planner.db.tables import PersonRow, TeamManagerRow  # noqa: E402
 from planner.services.accounts import create_account  # noqa: E402
 from planner.services.transactions import Actor  # noqa: E402
@@ -124,28 +123,24 @@ class LoadResult:
 
 def prepare_accounts(url: str) -> dict[str, list[dict]]:
     """Sign-ins for every team manager, some individuals and three HR people (besides the demo ones)."""
-    engine = make_engine(url)
     actor = Actor("load-test")
-    try:
-        with Session(engine, expire_on_commit=False) as session:
-            org = repository.find_organisation(session)
-            managers = sorted(set(session.execute(
-                select(PersonRow.employee_id).join(TeamManagerRow, TeamManagerRow.person_id == PersonRow.id)
-            ).scalars()))
-            linked = {a.employee_id for a in repository.list_accounts(session, organisation_id=org.id)}
-            others = [p.employee_id for p in repository.load_people(session, organisation_id=org.id)
-                      if p.employee_id not in managers and p.employee_id not in linked]
-            wanted = ([("manager", e) for e in managers] + [("individual", e) for e in others[:INDIVIDUALS]]
-                      + [("hr", None)] * 3)
-            accounts: dict[str, list[dict]] = {"hr": [], "manager": [], "individual": []}
-            for n, (role, employee_id) in enumerate(wanted):
-                email = f"load-{role}-{n}@meridian.example"
-                create_account(session, organisation_id=org.id, email=email, password=PASSWORD, role=role,
-                               employee_id=employee_id, actor=actor)
-                accounts[role].append({"email": email, "employee_id": employee_id})
-            return accounts
-    finally:
-        engine.dispose()
+    with session_at(url) as session:
+        org = repository.find_organisation(session)
+        managers = sorted(set(session.execute(
+            select(PersonRow.employee_id).join(TeamManagerRow, TeamManagerRow.person_id == PersonRow.id)
+        ).scalars()))
+        linked = {a.employee_id for a in repository.list_accounts(session, organisation_id=org.id)}
+        others = [p.employee_id for p in repository.load_people(session, organisation_id=org.id)
+                  if p.employee_id not in managers and p.employee_id not in linked]
+        wanted = ([("manager", e) for e in managers] + [("individual", e) for e in others[:INDIVIDUALS]]
+                  + [("hr", None)] * 3)
+        accounts: dict[str, list[dict]] = {"hr": [], "manager": [], "individual": []}
+        for n, (role, employee_id) in enumerate(wanted):
+            email = f"load-{role}-{n}@meridian.example"
+            create_account(session, organisation_id=org.id, email=email, password=PASSWORD, role=role,
+                           employee_id=employee_id, actor=actor)
+            accounts[role].append({"email": email, "employee_id": employee_id})
+        return accounts
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -18,20 +18,14 @@ __all__ = ["backup", "db", "db_session", "export", "import_", "seed"]
 @contextmanager
 def db_session() -> Iterator:
     """A session on the configured database, refusing one whose schema is not migrated."""
-    from sqlmodel import Session
-
-    from planner.db.engine import database_url, make_engine
+    from planner.db.engine import database_url, session_at
     from planner.db.migrate import current_revision, head_revision
 
     url = database_url()
     if current_revision(url) != head_revision():
         fail("the database schema is not up to date: run `planner db upgrade` first")
-    engine = make_engine(url)
-    try:
-        with Session(engine, expire_on_commit=False) as session:
-            yield session
-    finally:
-        engine.dispose()
+    with session_at(url) as session:
+        yield session
 
 
 def organisation_or_fail(session, name: str | None):

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlmodel import Session
 
 from planner.loaders import PROJECT_ROOT
 
-__all__ = ["DATABASE_URL_ENV", "WRITE_INTENT", "database_url", "default_sqlite_url", "make_engine"]
+__all__ = ["DATABASE_URL_ENV", "WRITE_INTENT", "database_url", "default_sqlite_url", "make_engine", "session_at"]
 
 DATABASE_URL_ENV = "PLANNER_DATABASE_URL"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -83,3 +86,18 @@ def make_engine(url: str, **kwargs) -> Engine:
     if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("", "psycopg2"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return create_engine(parsed, pool_pre_ping=True, **kwargs)
+
+
+@contextmanager
+def session_at(url: str) -> Iterator[Session]:
+    """A session on an engine of its own for `url`, disposed of when the block ends.
+
+    For one-off work (a CLI command, a script, a test's set-up), not for the web
+    app, which keeps one engine for its life.
+    """
+    engine = make_engine(url)
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            yield session
+    finally:
+        engine.dispose()

@@ -11,9 +11,8 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session
 
-from planner.db.engine import make_engine
+from planner.db.engine import session_at
 from planner.db.migrate import upgrade
 from planner.loaders import seed_dir
 from planner.services.seeding import seed_demo
@@ -39,10 +38,8 @@ def seeded_database(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("seeded") / "planner.sqlite"
     url = f"sqlite:///{path}"
     upgrade(url)
-    engine = make_engine(url)
-    with Session(engine) as session:
+    with session_at(url) as session:
         seed_demo(session, seed_dir=seed_dir(), actor=Actor("test-seed"))
-    engine.dispose()
     return path
 
 

@@ -57,17 +57,15 @@ def test_there_is_no_version_inside_a_write_transaction(session):
 
 
 def test_two_databases_never_share_a_version(make_database_url):
-    from planner.db.engine import make_engine
+    from planner.db.engine import session_at
     from planner.db.migrate import upgrade
 
     versions = []
     for _ in range(2):
         url = make_database_url()
         upgrade(url)
-        engine = make_engine(url)
-        with Session(engine) as session:
+        with session_at(url) as session:
             versions.append(data_version(session))
-        engine.dispose()
     assert versions[0] != versions[1]
 
 

@@ -37,10 +37,9 @@ from typing import Any, TypeVar
 
 import requests
 from sqlalchemy import select
-from sqlmodel import Session
 
 from planner.db import repository
-from planner.db.engine import make_engine
+from planner.db.engine import make_engine, session_at
 from planner.db.migrate import upgrade
 from planner.db.tables import AssessmentRow, AuditRow, PersonRow
 from planner.domain.model import DOMAINS
@@ -102,24 +101,16 @@ def new_token() -> str:
 def seed_demo_database(url: str) -> None:
     """Migrate the database at `url` and load the demo organisation into it."""
     upgrade(url)
-    engine = make_engine(url)
-    try:
-        with Session(engine, expire_on_commit=False) as session:
-            seed_demo(session, seed_dir=seed_dir(), actor=Actor("reliability-seed"))
-    finally:
-        engine.dispose()
+    with session_at(url) as session:
+        seed_demo(session, seed_dir=seed_dir(), actor=Actor("reliability-seed"))
 
 
 def issue_tokens(url: str, emails: Iterable[str]) -> dict[str, str]:
     """A fresh API token for each account email."""
-    engine = make_engine(url)
-    try:
-        with Session(engine, expire_on_commit=False) as session:
-            return {email: issue_token(session, account_id=repository.find_account(session, email=email).id,
-                                       actor=Actor("reliability-setup"))
-                    for email in emails}
-    finally:
-        engine.dispose()
+    with session_at(url) as session:
+        return {email: issue_token(session, account_id=repository.find_account(session, email=email).id,
+                                   actor=Actor("reliability-setup"))
+                for email in emails}
 
 
 def person_versions(url: str) -> dict[str, int]:
@@ -520,25 +511,21 @@ def race_in_process(url: str, employee_id: str, level: int, rounds: int, barrier
     from planner.services.assessments import record_assessment
     from planner.services.errors import StaleWrite
 
-    engine = make_engine(url)
-    try:
-        with Session(engine, expire_on_commit=False) as session:
-            org_id = repository.find_organisation(session).id
-            for round_ in range(rounds):
-                version = repository.get_person(session, organisation_id=org_id, employee_id=employee_id).version
-                session.rollback()
-                barrier.wait(timeout=60)  # both have read the same version
-                token, levels = new_token(), {"evaluation": level, "observability": (level + round_) % 6}
-                try:
-                    saved = record_assessment(session, organisation_id=org_id, employee_id=employee_id,
-                                              expected_version=version, levels=levels, kind="manager",
-                                              evidence=token, actor=Actor(f"racer-{level}"))
-                    results.put((round_, token, levels, 201, saved.version))
-                except StaleWrite as exc:
-                    results.put((round_, token, levels, 409, exc.current))
-                barrier.wait(timeout=60)  # both are done before the next round reads
-    finally:
-        engine.dispose()
+    with session_at(url) as session:
+        org_id = repository.find_organisation(session).id
+        for round_ in range(rounds):
+            version = repository.get_person(session, organisation_id=org_id, employee_id=employee_id).version
+            session.rollback()
+            barrier.wait(timeout=60)  # both have read the same version
+            token, levels = new_token(), {"evaluation": level, "observability": (level + round_) % 6}
+            try:
+                saved = record_assessment(session, organisation_id=org_id, employee_id=employee_id,
+                                          expected_version=version, levels=levels, kind="manager",
+                                          evidence=token, actor=Actor(f"racer-{level}"))
+                results.put((round_, token, levels, 201, saved.version))
+            except StaleWrite as exc:
+                results.put((round_, token, levels, 409, exc.current))
+            barrier.wait(timeout=60)  # both are done before the next round reads
 
 
 # --- background API clients ------------------------------------------------------------------

@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from planner.db import repository
-from planner.db.engine import DATABASE_URL_ENV, make_engine
+from planner.db.engine import DATABASE_URL_ENV, make_engine, session_at
 from planner.db.migrate import upgrade
 from storage.support import import_bytes, people_csv, row_counts, synthetic_people
 
@@ -49,14 +49,10 @@ MANAGER = ACCOUNTS["manager"]
 
 def platform_team(url: str) -> list[str]:
     """The people the demo manager assesses (her team, not herself)."""
-    engine = make_engine(url)
-    try:
-        with Session(engine) as session:
-            org = repository.find_organisation(session)
-            return [p.employee_id for p in repository.load_people(session, organisation_id=org.id)
-                    if p.team == "platform" and p.employee_id != "E1013"]
-    finally:
-        engine.dispose()
+    with session_at(url) as session:
+        org = repository.find_organisation(session)
+        return [p.employee_id for p in repository.load_people(session, organisation_id=org.id)
+                if p.team == "platform" and p.employee_id != "E1013"]
 
 
 def integrity(path: Path) -> list[tuple]:

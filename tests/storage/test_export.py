@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from sqlmodel import Session
 
 from planner.db import repository
-from planner.db.engine import make_engine
+from planner.db.engine import session_at
 from planner.db.migrate import upgrade
 from planner.services.people import export_people
 
@@ -27,17 +25,11 @@ TRICKY = [
 ]
 
 
-@contextmanager
-def fresh_session(make_database_url) -> Iterator[Session]:
-    """A session on another new, migrated database of the test's backend."""
+def fresh_database(make_database_url) -> str:
+    """Another new, migrated database of the test's backend."""
     url = make_database_url()
     upgrade(url)
-    engine = make_engine(url)
-    try:
-        with Session(engine, expire_on_commit=False) as session:
-            yield session
-    finally:
-        engine.dispose()
+    return url
 
 
 def organisation(session: Session) -> tuple:
@@ -53,7 +45,7 @@ def test_export_then_import_into_a_fresh_database_gives_an_identical_organisatio
     import_bytes(session, people_csv([*seed, *TRICKY]),
                  team_names={"platform": "Platform Engineering", "strategy": "Strategy Office", "-ops": "=Ops"})
     exported = export_people(session, organisation_id=repository.find_organisation(session).id, fmt=fmt, actor=TESTER)
-    with fresh_session(make_database_url) as copy:
+    with session_at(fresh_database(make_database_url)) as copy:
         import_bytes(copy, exported.encode(), source=f"export.{fmt}")
         assert organisation(copy) == organisation(session)
     people = organisation(session)[0]
