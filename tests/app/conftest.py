@@ -78,14 +78,21 @@ def client(app):
     return app.test_client()
 
 
+def sign_in(client, who: str, password: str = DEMO_PASSWORD):
+    """Sign `client` in through the form as a role ("hr", "manager", "individual") or an email; return it."""
+    email = ACCOUNTS.get(who, who)
+    response = client.post("/login", data={"email": email, "password": password})
+    assert response.status_code == 302, f"sign-in as {email} failed: {response.status_code}"
+    return client
+
+
 @pytest.fixture
 def login(client):
-    """Sign the test client in as a role ("hr", "manager", "individual") or an email."""
+    """Sign the test client in as a role or an email: ``login("hr")``."""
+    return lambda who: sign_in(client, who)
 
-    def sign_in(who: str):
-        email = ACCOUNTS.get(who, who)
-        response = client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
-        assert response.status_code == 302, f"sign-in as {email} failed: {response.status_code}"
-        return client
 
-    return sign_in
+@pytest.fixture
+def client_for(app):
+    """A new test client signed in as a role (or an email): for tests where two people act."""
+    return lambda who, password=DEMO_PASSWORD: sign_in(app.test_client(), who, password)

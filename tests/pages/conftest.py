@@ -16,6 +16,7 @@ from app.conftest import (  # noqa: F401  (fixtures and demo ids shared with the
     TEAMMATE_ID,
     app,
     client,
+    client_for,
     copy_database,
     database,
     login,
@@ -24,20 +25,11 @@ from app.conftest import (  # noqa: F401  (fixtures and demo ids shared with the
 )
 from planner.db import repository
 from planner.db.tables import AssessmentRow, AuditRow
+from planner.services.accounts import create_account
+from planner.services.transactions import Actor
 from planner.web.database import get_session
 
-
-@pytest.fixture
-def client_for(app):
-    """A new test client signed in as a role (or an email): for tests where two people act."""
-
-    def sign_in(who: str, password: str = DEMO_PASSWORD):
-        client = app.test_client()
-        response = client.post("/login", data={"email": ACCOUNTS.get(who, who), "password": password})
-        assert response.status_code == 302, f"sign-in as {who} failed: {response.status_code}"
-        return client
-
-    return sign_in
+NEW_PASSWORD = "long-enough"
 
 
 @pytest.fixture
@@ -49,6 +41,22 @@ def db(app):
             return fn(get_session())
 
     return run
+
+
+@pytest.fixture
+def new_account(client_for, db):
+    """``new_account(email, role, employee_id)``: create a sign-in for the demo organisation; a client signed in to it."""
+
+    def create(email: str, role: str, employee_id: str | None):
+        def add(session):
+            org = repository.list_organisations(session)[0]
+            create_account(session, organisation_id=org.id, email=email, password=NEW_PASSWORD, role=role,
+                           employee_id=employee_id, actor=Actor("test"))
+
+        db(add)
+        return client_for(email, NEW_PASSWORD)
+
+    return create
 
 
 @pytest.fixture

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import re
 
-from planner.db import repository
-from planner.services.accounts import create_account
-from planner.services.transactions import Actor
-
 from .conftest import INDIVIDUAL_ID, assessment_form, between, text_of
 
 
@@ -89,13 +85,8 @@ def test_a_self_assessment_is_recorded_as_self_and_leaves_my_level_alone(login, 
     assert '<span class="badge">Self</span>' in page
 
 
-def test_an_account_not_linked_to_a_person_gets_an_explanation_instead_of_a_roadmap(client_for, db):
-    def make(session):
-        org = repository.list_organisations(session)[0]
-        create_account(session, organisation_id=org.id, email="people.ops@meridian.example", password="long-enough",
-                       role="hr", employee_id=None, actor=Actor("test"))
-    db(make)
-    client = client_for("people.ops@meridian.example", "long-enough")
+def test_an_account_not_linked_to_a_person_gets_an_explanation_instead_of_a_roadmap(new_account):
+    client = new_account("people.ops@meridian.example", "hr", None)
     for path in ("/me", "/me/self-assessment"):
         response = client.get(path)
         assert response.status_code == 200
@@ -103,13 +94,8 @@ def test_an_account_not_linked_to_a_person_gets_an_explanation_instead_of_a_road
     assert ">My roadmap<" not in text_of(client.get("/org"))
 
 
-def test_a_domain_not_assessed_and_not_needed_next_still_draws_the_radar(client_for, db):
+def test_a_domain_not_assessed_and_not_needed_next_still_draws_the_radar(new_account):
     """Yara Vance (E1011) has prompting and security unassessed; her next level does not ask for security."""
-    def make(session):
-        org = repository.list_organisations(session)[0]
-        create_account(session, organisation_id=org.id, email="yara.vance@meridian.example", password="long-enough",
-                       role="individual", employee_id="E1011", actor=Actor("test"))
-    db(make)
-    response = client_for("yara.vance@meridian.example", "long-enough").get("/me")
+    response = new_account("yara.vance@meridian.example", "individual", "E1011").get("/me")
     assert response.status_code == 200
     assert 'class="radar' in text_of(response)

@@ -6,10 +6,6 @@ import re
 
 import pytest
 
-from planner.db import repository
-from planner.services.accounts import create_account
-from planner.services.transactions import Actor
-
 from .conftest import TEAMMATE_ID, assessment_form, between, heatmap_row, text_of
 
 
@@ -132,12 +128,7 @@ def test_self_and_manager_views_sit_side_by_side_with_gaps_of_two_levels_flagged
     assert "Evaluation: self 4, manager" in team
 
 
-def test_a_manager_without_a_team_gets_a_friendly_empty_page(client_for, db):
-    def make(session):
-        org = repository.list_organisations(session)[0]
-        create_account(session, organisation_id=org.id, email="new.lead@meridian.example", password="long-enough",
-                       role="manager", employee_id="E1016", actor=Actor("test"))
-    db(make)
-    response = client_for("new.lead@meridian.example", "long-enough").get("/team")
+def test_a_manager_without_a_team_gets_a_friendly_empty_page(new_account):
+    response = new_account("new.lead@meridian.example", "manager", "E1016").get("/team")
     assert response.status_code == 200
     assert "You do not manage a team yet" in text_of(response)

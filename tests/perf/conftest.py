@@ -18,6 +18,7 @@ from app.conftest import (  # noqa: F401  (fixtures and demo ids shared with the
     TEAMMATE_ID,
     app,
     client,
+    client_for,
     database,
     login,
     make_test_app,
@@ -38,19 +39,6 @@ def empty_caches():
     clear_caches()
     yield
     clear_caches()
-
-
-@pytest.fixture
-def client_for(app):
-    """A new test client signed in as a role (or an email) through the sign-in form."""
-
-    def sign_in(who: str, password: str = DEMO_PASSWORD):
-        client = app.test_client()
-        response = client.post("/login", data={"email": ACCOUNTS.get(who, who), "password": password})
-        assert response.status_code == 302, f"sign-in as {who} failed: {response.status_code}"
-        return client
-
-    return sign_in
 
 
 @pytest.fixture
