@@ -65,6 +65,24 @@ def generate(path: Path, people: int, seed: int) -> None:
     partial.replace(path)
 
 
+
+def dataset_arguments(description: str, repeat: int) -> argparse.Namespace:
+    """The command line the file benchmarks share: how many people, repetitions, and the generator's seed."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=repeat)
+    parser.add_argument("--seed", type=int, default=2026)
+    return parser.parse_args()
+
+
+def people_file(people: int, seed: int) -> Path:
+    """The generated people CSV for `people` and `seed`, written on first use and kept under ``.data/``."""
+    DATA_DIR.mkdir(exist_ok=True)
+    path = DATA_DIR / f"people-{people}-{seed}.csv"
+    if not path.exists():
+        generate(path, people, seed)
+    return path
+
 def planner_command() -> list[str]:
     """The installed console script, preferably the one beside this interpreter."""
     beside = Path(sys.executable).with_name("planner")
@@ -93,16 +111,8 @@ def median_seconds(commands: dict[str, list[str]], repeat: int) -> dict[str, flo
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--people", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--seed", type=int, default=2026)
-    args = parser.parse_args()
-
-    DATA_DIR.mkdir(exist_ok=True)
-    path = DATA_DIR / f"people-{args.people}-{args.seed}.csv"
-    if not path.exists():
-        generate(path, args.people, args.seed)
+    args = dataset_arguments(__doc__.split("\n\n")[0], repeat=5)
+    path = people_file(args.people, args.seed)
     planner = planner_command()
     commands = {
         "csv.DictReader pass": [sys.executable, "-c", BASELINE, str(path)],

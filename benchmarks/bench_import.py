@@ -26,7 +26,6 @@ Targets: import under 4x, read + stage under 3x.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import gc
 import sqlite3
@@ -40,7 +39,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from bench_cli import DATA_DIR, generate
+from bench_cli import dataset_arguments, people_file
 from planner.db.engine import make_engine, session_at
 from planner.db.migrate import upgrade
 from planner.db.repository import load_people
@@ -140,16 +139,8 @@ def seconds(action: Callable[[], object]) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--people", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=2026)
-    args = parser.parse_args()
-
-    DATA_DIR.mkdir(exist_ok=True)
-    path = DATA_DIR / f"people-{args.people}-{args.seed}.csv"
-    if not path.exists():
-        generate(path, args.people, args.seed)
+    args = dataset_arguments(__doc__.split("\n\n")[0], repeat=3)
+    path = people_file(args.people, args.seed)
     rows = bare_rows(path)
     print(f"{path} ({args.people:,} people, {len(rows[2]):,} assessments, {path.stat().st_size / 2**20:.1f} MiB)")
     print(f"SQLite {sqlite3.sqlite_version}; median of {args.repeat} repetitions, planner and baseline back to back, "
