@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import Boolean, ColumnElement, Table, bindparam, delete, func, insert, select, type_coerce, update
 from sqlmodel import Session
 
 from planner.collector import collector_paused
@@ -35,14 +35,20 @@ from planner.domain.model import DOMAINS, Person, Profile, Team
 __all__ = [
     "Account",
     "Organisation",
+    "RosterRow",
     "StoredPerson",
+    "TeamRecord",
     "add_answers",
     "add_assessments",
     "add_audit",
     "add_kpi_readings",
     "add_organisation",
+    "add_person",
+    "add_team",
+    "active_people",
     "active_rubric_version",
     "add_rubric_version",
+    "archive_people",
     "bump_person_version",
     "count_assessments",
     "current_answers",
@@ -58,8 +64,12 @@ __all__ = [
     "load_teams",
     "person_history",
     "rebuild_team_managers",
+    "rename_team",
+    "reporting_lines",
+    "roster_rows",
     "stored_people",
     "team_ids",
+    "team_records",
     "update_people",
 ]
 
@@ -90,6 +100,46 @@ class StoredPerson:
     id: int
     version: int
     person: Person
+
+
+@dataclass(frozen=True, slots=True)
+class RosterRow:
+    """A person as HR administers them: who they are, where they sit, whether they have left."""
+
+    id: int
+    version: int
+    employee_id: str
+    name: str
+    email: str
+    track: str
+    team: str
+    team_name: str
+    manager_id: str | None
+    manager_name: str | None
+    archived_at: datetime | None
+    erased_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class TeamRecord:
+    """A team as HR administers it, with how many people (still here) are on it."""
+
+    id: int
+    version: int
+    slug: str
+    name: str
+    headcount: int
+
+
+# --- who is still here ---------------------------------------------------------
+
+def active_people(person: Table = PersonRow.__table__) -> ColumnElement[bool]:
+    """The clause that keeps only people who have not left (not archived), on `person` or an alias of it.
+
+    Leavers keep their rows and history, but every current view (stage, plan,
+    heatmaps, counts, lists, team managers, sign-in) reads through this clause.
+    """
+    return person.c.archived_at.is_(None)
 
 
 # --- organisations -----------------------------------------------------------
@@ -147,7 +197,7 @@ def load_teams(session: Session, *, organisation_id: int) -> list[Team]:
     for team_id, employee_id in session.execute(
         select(TeamManagerRow.team_id, PersonRow.employee_id)
         .join(PersonRow, PersonRow.id == TeamManagerRow.person_id)
-        .where(PersonRow.organisation_id == organisation_id)
+        .where(PersonRow.organisation_id == organisation_id, active_people())
         .order_by(PersonRow.employee_id)
     ):
         managers[team_id].append(employee_id)
@@ -157,19 +207,45 @@ def load_teams(session: Session, *, organisation_id: int) -> list[Team]:
     return [Team(slug, name, tuple(managers[tid])) for tid, slug, name in rows]
 
 
+def team_records(session: Session, *, organisation_id: int) -> list[TeamRecord]:
+    """Every team of the organisation by name, with its headcount of people still here."""
+    team, person = TeamRow.__table__, PersonRow.__table__
+    headcount = (select(func.count(person.c.id)).where(person.c.team_id == team.c.id, active_people(person))
+                 .scalar_subquery())
+    rows = session.execute(select(team.c.id, team.c.version, team.c.slug, team.c.name, headcount)
+                           .where(team.c.organisation_id == organisation_id).order_by(team.c.name, team.c.slug))
+    return [TeamRecord(*row) for row in rows]
+
+
+def add_team(session: Session, *, organisation_id: int, slug: str, name: str) -> int:
+    row = TeamRow(organisation_id=organisation_id, slug=slug, name=name)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def rename_team(session: Session, *, team_id: int, expected_version: int, name: str) -> bool:
+    """Compare-and-set the team's name; False when its version is no longer `expected_version`."""
+    table = TeamRow.__table__
+    result = session.execute(update(table).where(table.c.id == team_id, table.c.version == expected_version)
+                             .values(name=name, version=table.c.version + 1))
+    return result.rowcount == 1
+
+
 def rebuild_team_managers(session: Session, *, organisation_id: int) -> None:
-    """Derive each team's managers from reporting lines.
+    """Derive each team's managers from the reporting lines of the people still here.
 
     A team is managed by the team members its other members report to; a team
     whose members all report outside it is managed by whoever most of them report to.
     """
     rows = session.execute(
-        select(PersonRow.id, PersonRow.team_id, PersonRow.manager_id).where(PersonRow.organisation_id == organisation_id)
+        select(PersonRow.id, PersonRow.team_id, PersonRow.manager_id)
+        .where(PersonRow.organisation_id == organisation_id, active_people())
     ).all()
     team_of = {pid: tid for pid, tid, _ in rows}
     reports: dict[int, Counter] = defaultdict(Counter)
     for pid, tid, manager in rows:
-        if tid is not None and manager is not None:
+        if tid is not None and manager in team_of:  # a manager who has left manages nobody
             reports[tid][manager] += 1
     pairs = []
     for tid, counts in reports.items():
@@ -184,27 +260,30 @@ def rebuild_team_managers(session: Session, *, organisation_id: int) -> None:
 
 # --- people ------------------------------------------------------------------
 
-def _people_query(organisation_id: int):
+def _people_query(organisation_id: int, include_archived: bool = False):
     """The organisation's people in employee-id order: the columns of `Person` in its field order, then the levels.
 
     The team's slug and the manager's employee id are joined in SQL (within the organisation),
     so building a person takes no lookups; a Core statement, so rows come back without ORM work.
+    Only people still here, unless `include_archived`; a manager who has left is no one's manager.
     """
     person, team, manager = PersonRow.__table__, TeamRow.__table__, PersonRow.__table__.alias("manager")
-    return (
+    query = (
         select(person.c.id, person.c.version, person.c.employee_id, person.c.name, person.c.track, person.c.email,
                func.coalesce(team.c.slug, ""), manager.c.employee_id, *(person.c[d] for d in DOMAINS))
         .outerjoin(team, (team.c.id == person.c.team_id) & (team.c.organisation_id == organisation_id))
-        .outerjoin(manager, (manager.c.id == person.c.manager_id) & (manager.c.organisation_id == organisation_id))
+        .outerjoin(manager, (manager.c.id == person.c.manager_id) & (manager.c.organisation_id == organisation_id)
+                   & active_people(manager))
         .where(person.c.organisation_id == organisation_id)
         .order_by(person.c.employee_id)
     )
+    return query if include_archived else query.where(active_people(person))
 
 
-def _read_people(session: Session, organisation_id: int,
-                 person_ids: Iterable[int] | None = None) -> tuple[Sequence[int], Sequence[int], list[Person]]:
+def _read_people(session: Session, organisation_id: int, person_ids: Iterable[int] | None = None,
+                 include_archived: bool = False) -> tuple[Sequence[int], Sequence[int], list[Person]]:
     """Row ids, lock versions and people of the organisation (or just `person_ids`), in employee-id order."""
-    query = _people_query(organisation_id)
+    query = _people_query(organisation_id, include_archived)
     if person_ids is not None:
         query = query.where(PersonRow.__table__.c.id.in_(list(person_ids)))
     with collector_paused():
@@ -218,23 +297,63 @@ def _read_people(session: Session, organisation_id: int,
     return row_ids, versions, people
 
 
-def stored_people(session: Session, *, organisation_id: int, person_ids: Iterable[int] | None = None) -> list[StoredPerson]:
-    """Every person of the organisation (or just `person_ids`), in employee-id order."""
-    return list(map(StoredPerson, *_read_people(session, organisation_id, person_ids)))
+def stored_people(session: Session, *, organisation_id: int, person_ids: Iterable[int] | None = None,
+                  include_archived: bool = False) -> list[StoredPerson]:
+    """Every person still here (or just `person_ids`; leavers too with `include_archived`), in employee-id order."""
+    return list(map(StoredPerson, *_read_people(session, organisation_id, person_ids, include_archived)))
 
 
 def load_people(session: Session, *, organisation_id: int) -> list[Person]:
-    """The organisation's people with their current (scored) profiles."""
+    """The organisation's people still here, with their current (scored) profiles."""
     return _read_people(session, organisation_id)[2]
 
 
-def get_person(session: Session, *, organisation_id: int, employee_id: str) -> StoredPerson | None:
-    row_id = session.execute(
-        select(PersonRow.id).where(PersonRow.organisation_id == organisation_id, PersonRow.employee_id == employee_id)
-    ).scalar_one_or_none()
+def get_person(session: Session, *, organisation_id: int, employee_id: str,
+               include_archived: bool = False) -> StoredPerson | None:
+    """The person with this employee id; a leaver only with `include_archived`."""
+    query = select(PersonRow.id).where(PersonRow.organisation_id == organisation_id,
+                                       PersonRow.employee_id == employee_id)
+    if not include_archived:
+        query = query.where(active_people())
+    row_id = session.execute(query).scalar_one_or_none()
     if row_id is None:
         return None
-    return stored_people(session, organisation_id=organisation_id, person_ids=[row_id])[0]
+    return stored_people(session, organisation_id=organisation_id, person_ids=[row_id],
+                        include_archived=include_archived)[0]
+
+
+def roster_rows(session: Session, *, organisation_id: int, archived: bool | None = False,
+                employee_id: str | None = None) -> list[RosterRow]:
+    """People as HR administers them, in employee-id order: those still here, leavers (`archived`), or both (None)."""
+    person, team, manager = PersonRow.__table__, TeamRow.__table__, PersonRow.__table__.alias("manager")
+    query = (
+        select(person.c.id, person.c.version, person.c.employee_id, person.c.name, person.c.email, person.c.track,
+               func.coalesce(team.c.slug, ""), func.coalesce(team.c.name, ""), manager.c.employee_id,
+               manager.c.name, person.c.archived_at, person.c.erased_at)
+        .outerjoin(team, team.c.id == person.c.team_id)
+        .outerjoin(manager, (manager.c.id == person.c.manager_id) & active_people(manager))
+        .where(person.c.organisation_id == organisation_id)
+        .order_by(person.c.employee_id)
+    )
+    if archived is not None:
+        query = query.where(~active_people(person) if archived else active_people(person))
+    if employee_id is not None:
+        query = query.where(person.c.employee_id == employee_id)
+    return [RosterRow(*row) for row in session.execute(query)]
+
+
+def reporting_lines(session: Session, *, organisation_id: int) -> dict[int, int | None]:
+    """``{person id: manager's person id}`` for the people still here (whom a new manager link must not loop through)."""
+    return dict(session.execute(select(PersonRow.id, PersonRow.manager_id)
+                                .where(PersonRow.organisation_id == organisation_id, active_people())).all())
+
+
+def add_person(session: Session, *, organisation_id: int, values: Mapping[str, Any]) -> int:
+    """Insert one person (columns as in `PersonRow`) and return its id."""
+    row = PersonRow(organisation_id=organisation_id, **values)
+    session.add(row)
+    session.flush()
+    return row.id
 
 
 def insert_people(session: Session, *, organisation_id: int, rows: Sequence[Mapping[str, Any]]) -> dict[str, int]:
@@ -270,18 +389,30 @@ def update_people(session: Session, *, changes: Sequence[Mapping[str, Any]], bum
 
 
 def bump_person_version(session: Session, *, person_id: int, expected_version: int,
-                        levels: Mapping[str, int] | None = None) -> bool:
-    """Compare-and-set: bump the version (and set `levels`) only if it is still `expected_version`.
+                        values: Mapping[str, Any] | None = None) -> bool:
+    """Compare-and-set: bump the version (and set the columns in `values`) only if it is still `expected_version`.
 
     Returns False when someone else wrote first: the caller must refuse the stale write.
     """
     result = session.execute(
         update(PersonRow)
         .where(PersonRow.id == person_id, PersonRow.version == expected_version)
-        .values(version=PersonRow.version + 1, updated_at=func.current_timestamp(), **dict(levels or {}))
+        .values(version=PersonRow.version + 1, updated_at=func.current_timestamp(), **dict(values or {}))
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
+
+
+def archive_people(session: Session, *, organisation_id: int, person_ids: Iterable[int], at: datetime | None) -> None:
+    """Mark people as having left at `at` (None: restore them), bump their versions, re-derive team managers."""
+    ids = list(person_ids)
+    if ids:
+        session.execute(
+            update(PersonRow.__table__)
+            .where(PersonRow.__table__.c.id.in_(ids), PersonRow.__table__.c.organisation_id == organisation_id)
+            .values(archived_at=at, version=PersonRow.__table__.c.version + 1, updated_at=func.current_timestamp())
+        )
+    rebuild_team_managers(session, organisation_id=organisation_id)
 
 
 # --- assessments -------------------------------------------------------------
@@ -345,8 +476,10 @@ def active_rubric_version(session: Session, *, organisation_id: int) -> tuple[in
 # --- accounts ------------------------------------------------------------------
 
 def _account_query():
+    """Accounts with their person's employee id; an account whose person has left is not active (cannot sign in)."""
+    active = type_coerce(UserRow.active & active_people(), Boolean)
     return select(UserRow.id, UserRow.organisation_id, UserRow.email, UserRow.role, PersonRow.employee_id,
-                  UserRow.password_hash, UserRow.active).outerjoin(PersonRow, PersonRow.id == UserRow.person_id)
+                  UserRow.password_hash, active).outerjoin(PersonRow, PersonRow.id == UserRow.person_id)
 
 
 def find_account(session: Session, *, email: str | None = None, account_id: int | None = None,

@@ -87,6 +87,10 @@ class PersonRow(SQLModel, table=True):
     #: Optimistic lock: every write checks the version it read and bumps it.
     version: int = 1
     updated_at: datetime = _timestamp()
+    #: When the person left (archived): they keep their history but leave every current view.
+    archived_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    #: When HR erased their personal data (names and contact pseudonymised; implies archived).
+    erased_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
     # Current level per domain (None = not assessed); history lives in `assessment`.
     prompting: int | None = None
     apis_integration: int | None = None

@@ -78,7 +78,7 @@ def record_assessment(session: Session, *, organisation_id: int, employee_id: st
             raise NotFound(f"no person {employee_id!r}")
         scored = kind in SCORED_KINDS
         if not repository.bump_person_version(session, person_id=stored.id, expected_version=expected_version,
-                                              levels=levels if scored else None):
+                                              values=levels if scored else None):
             current = repository.get_person(session, organisation_id=organisation_id, employee_id=employee_id)
             raise StaleWrite("person", employee_id, expected_version, current.version if current else None)
         now = utcnow()

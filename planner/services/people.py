@@ -107,7 +107,9 @@ def import_people(
         org = repository.find_organisation(session, name=organisation) if organisation else None
         if org is None and organisation is None:
             org = resolve_organisation(session, name=None)
-        existing = ({s.person.employee_id: s for s in repository.stored_people(session, organisation_id=org.id)}
+        # Leavers too: a file naming one must update their row, not insert a second.
+        existing = ({s.person.employee_id: s for s in repository.stored_people(session, organisation_id=org.id,
+                                                                                include_archived=True)}
                     if org else {})
         parsed = parse_people_file(source, raw, json_format=source.lower().endswith(".json"), known_ids=existing)
         people = parsed.people
