@@ -13,6 +13,7 @@ from typing import Any
 
 from planner.domain.practices import (
     AIMM,
+    FINDING_TITLES,
     SEVEN,
     KpiSeries,
     KpiSpec,
@@ -20,6 +21,7 @@ from planner.domain.practices import (
     MaturityReport,
     PracticeResult,
     PracticeRubric,
+    Risk,
 )
 from planner.domain.staging import Finding
 from planner.reports import _table, stage_dict
@@ -50,16 +52,22 @@ def template_markdown(rubric: PracticeRubric) -> str:
         "# Practice questionnaire",
         "",
         f"Answer each id with yes, partial or no in a JSON object. Levels: {seven.name} (1-{seven.top}) "
-        f"and {aimm.name} (1-{aimm.top}).",
+        f"and {aimm.name} (1-{aimm.top}); level 1 of each is the starting point and needs no practice, "
+        "and a practice marked - under AIMM does not count there.",
         "",
         _table(["id", "7L", "AIMM", "theme", "question"],
-               [[p.id, p.seven_level, p.aimm_level, p.theme, p.question] for p in rubric.practices], markdown=True),
+               [[p.id, p.seven_level, "-" if p.aimm_level is None else p.aimm_level, p.theme, p.question]
+                for p in rubric.practices], markdown=True),
     ]
     return "\n".join(out) + "\n"
 
 
 def _findings(findings: Iterable[Finding]) -> list[dict[str, str]]:
-    return [{"code": f.code, "message": f.message} for f in findings]
+    return [{"code": f.code, "title": FINDING_TITLES.get(f.code, f.code), "message": f.message} for f in findings]
+
+
+def _risks(risks: Iterable[Risk]) -> list[dict[str, Any]]:
+    return [{"model": r.ladder, "level": r.level, "ahead": r.ahead, "risk": r.text} for r in risks]
 
 
 def _kpi_dict(kpi: KpiSpec) -> dict[str, Any]:
@@ -74,7 +82,7 @@ def position_dict(position: LadderPosition) -> dict[str, Any]:
         "name": position.name,
         "of": position.ladder.top,
         "model": position.ladder.name,
-        "definition": position.ladder.level(position.level).definition if position.level else None,
+        "definition": position.ladder.level(position.level).definition,
         "shares": {str(n): round(share, 3) for n, share in enumerate(position.shares, 1)},
         "reach": position.reach,
         "next_level": None if upcoming is None else {
@@ -91,6 +99,7 @@ def practice_result_dict(result: PracticeResult) -> dict[str, Any]:
         "aimm": position_dict(result.aimm),
         "seven_level": position_dict(result.seven_level),
         "warnings": _findings(result.warnings),
+        "risks": _risks(result.risks),
         "next_actions": list(result.next_actions),
     }
 
@@ -145,7 +154,18 @@ def _kpi_row(series: KpiSeries) -> list[str]:
 
 
 def _bullets(findings: Sequence[Finding]) -> list[str]:
-    return [f"- **{f.code}**: {f.message}" for f in findings]
+    return [f"- **{FINDING_TITLES.get(f.code, f.code)}**: {f.message}" for f in findings]
+
+
+def _risk_lines(result: PracticeResult) -> list[str]:
+    """The risks of the level held on each ladder, then those of the level ahead."""
+    out = []
+    for ahead, heading in ((False, "## Risks at the level held"), (True, "## Risks at the next level")):
+        risks = [r for r in result.risks if r.ahead == ahead]
+        if risks:
+            ladders = result.rubric.ladders
+            out += [heading, "", *(f"- {ladders[r.ladder].short} {r.level}: {r.text}" for r in risks), ""]
+    return out
 
 
 def maturity_markdown(report: MaturityReport, kpi_series: Sequence[KpiSeries] = (), team: str | None = None) -> str:
@@ -160,6 +180,7 @@ def maturity_markdown(report: MaturityReport, kpi_series: Sequence[KpiSeries] = 
     for heading, findings in (("Warnings", report.practices.warnings), ("Mismatches", report.mismatches)):
         if findings:
             out += [f"## {heading}", "", *_bullets(findings), ""]
+    out += _risk_lines(report.practices)
     out += ["## KPIs to track", "", _table(
         ["KPI", "unit", "better when"],
         [[k.name, k.unit, "lower" if k.lower_is_better else "higher"] for k in report.kpis], markdown=True), ""]

@@ -27,7 +27,7 @@ def run_json(*args: str) -> dict:
 
 
 def assert_findings(findings) -> None:
-    assert all(set(f) == {"code", "message"} and f["code"] and f["message"] for f in findings)
+    assert all(set(f) == {"code", "title", "message"} and all(f.values()) for f in findings)
 
 
 def test_the_template_lists_every_practice_with_both_levels():
@@ -37,7 +37,7 @@ def test_the_template_lists_every_practice_with_both_levels():
     assert [q["id"] for q in template] == [p.id for p in load_practice_rubric().practices]
     for question in template:
         assert {"id", "question", "evidence", "theme", "seven_level", "aimm_level"} <= set(question)
-        assert 1 <= question["seven_level"] <= 7 and 1 <= question["aimm_level"] <= 5
+        assert 1 <= question["seven_level"] <= 7 and question["aimm_level"] in (None, 1, 2, 3, 4, 5)
 
 
 def test_the_template_as_markdown_is_a_table_of_questions():
@@ -85,9 +85,10 @@ def test_markdown_output_is_headed_and_aligned_for_a_terminal():
     result = run(ANSWERS, "--people", PEOPLE, "--kpis", KPIS)
     assert result.exit_code == 0
     text = result.stdout
-    for heading in ("# Practice maturity", "## Warnings", "## Mismatches", "## KPIs to track", "## Governance due",
-                    "## Roadmap", "## KPIs against baseline"):
+    for heading in ("# Practice maturity", "## Warnings", "## Mismatches", "## Risks at the level held",
+                    "## KPIs to track", "## Governance due", "## Roadmap", "## KPIs against baseline"):
         assert f"\n{heading}\n" in f"\n{text}"
+    assert "**Automation without governance**" in text and "ungoverned_automation" not in text
     table = [line for line in text.splitlines() if line.startswith("|")][:5]
     assert len({len(line) for line in table}) == 1
 
@@ -128,3 +129,16 @@ def test_bad_invocations_fail_with_one_line_and_exit_2(args, message):
 def test_a_directory_given_as_answers_fails_cleanly(tmp_path):
     result = run(str(tmp_path))
     assert result.exit_code == 2 and "is a directory" in result.stderr
+
+
+def test_the_aimm_risks_are_in_the_json_and_the_markdown(tmp_path):
+    """Issue 10: the AIMM risks, the productivity wall at AIMM 3 among them, are shown in the CLI."""
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps({"ai_in_use": "yes", "ai_pilots_run": "yes"}), encoding="utf-8")
+    data = run_json(str(path))
+    assert data["aimm"]["level"] == 2 and data["seven_level"]["level"] == 1
+    ahead = [r["risk"] for r in data["risks"] if r["model"] == "aimm" and r["ahead"]]
+    assert any("productivity wall" in risk for risk in ahead)
+    assert all({"model", "level", "ahead", "risk"} == set(r) for r in data["risks"])
+    text = run(str(path)).stdout
+    assert "## Risks at the next level" in text and "- AIMM 3: Quality defects eat the speed AI adds" in text

@@ -52,7 +52,7 @@ def documents():
 
 
 def answers_up_to(practices, ladder: str, level: int, answer: str = "yes") -> dict[str, str]:
-    return {p.id: answer for p in practices.practices if p.level_on(ladder) <= level}
+    return {p.id: answer for p in practices.practices if (p.level_on(ladder) or level + 1) <= level}
 
 
 def codes(findings) -> list[str]:
@@ -73,11 +73,11 @@ def assessed(counts: dict[int, int]):
 
 
 def test_the_shipped_questionnaire_gates_every_level_of_both_ladders(practices):
-    assert 30 <= len(practices.practices) <= 50
+    assert 30 <= len(practices.practices) <= 60
     seven = Counter(p.seven_level for p in practices.practices)
     aimm = Counter(p.aimm_level for p in practices.practices)
-    assert sorted(seven) == list(range(1, 8)) and min(seven.values()) >= 3
-    assert sorted(aimm) == list(range(1, 6)) and min(aimm.values()) >= 4
+    assert sorted(seven) == list(range(1, 8)) and min(seven[n] for n in range(2, 8)) >= 3
+    assert sorted(aimm, key=str) == [1, 2, 3, 4, 5, None] and min(aimm[n] for n in range(3, 6)) >= 4
 
 
 def test_every_shipped_level_says_what_to_watch_risk_govern_and_do_next(practices):
@@ -89,7 +89,7 @@ def test_every_shipped_level_says_what_to_watch_risk_govern_and_do_next(practice
 def test_the_crosswalk_places_every_eaism_stage_on_both_ladders(practices):
     fits = practices.crosswalk.fits
     assert [f.stage for f in fits] == [1, 2, 3, 4, 5]
-    assert fits[0].ranges[AIMM][0] == 0 and fits[-1].ranges[SEVEN][1] == 7
+    assert fits[0].ranges[AIMM][0] == 1 and fits[-1].ranges[SEVEN][1] == 7
 
 
 # --- Rubric validation names the key ----------------------------------------
@@ -97,19 +97,22 @@ def test_the_crosswalk_places_every_eaism_stage_on_both_ladders(practices):
 
 @pytest.mark.parametrize(("part", "change", "message"), [
     ("practices", lambda d: d["practices"][0].update(seven_level=8),
-     "practices.toml: practices.baseline_metrics.seven_level: must be 1 to 7"),
-    ("practices", lambda d: d["practices"][1].update(id="baseline_metrics"),
-     "practices.toml: practices.baseline_metrics: duplicate id (first at practices[0])"),
+     "practices.toml: practices.ai_in_use.seven_level: must be 1 to 7"),
+    ("practices", lambda d: d["practices"][1].update(id="ai_in_use"),
+     "practices.toml: practices.ai_in_use: duplicate id (first at practices[0])"),
+    ("practices", lambda d: d["practices"][0].pop("name"), "practices.toml: practices.ai_in_use.name: missing"),
+    ("practices", lambda d: d["practices"][0].pop("seven_level"),
+     "practices.toml: practices.ai_in_use.seven_level: missing"),
     ("practices", lambda d: d["practices"][0].update(theme="vibes"),
-     "practices.toml: practices.baseline_metrics.theme: unknown theme 'vibes'"),
+     "practices.toml: practices.ai_in_use.theme: unknown theme 'vibes'"),
     ("practices", lambda d: d["practices"][0].update(weight=2),
-     "practices.toml: practices.baseline_metrics.weight: unknown key"),
+     "practices.toml: practices.ai_in_use.weight: unknown key"),
     ("practices", lambda d: d["practices"][0].update(id="Baseline Metrics"),
      "practices.toml: practices[0].id: expected a slug"),
     ("practices", lambda d: d["practices"][0].pop("question"),
-     "practices.toml: practices.baseline_metrics.question: missing"),
-    ("practices", lambda d: d.update(practices=[p for p in d["practices"] if p["seven_level"] != 6]),
-     "practices.toml: practices: no practice has seven_level = 6"),
+     "practices.toml: practices.ai_in_use.question: missing"),
+    ("practices", lambda d: d.update(practices=[p for p in d["practices"] if p["seven_level"] != 5]),
+     "practices.toml: practices: no practice has seven_level = 5"),
     ("practices", lambda d: d["scoring"].update(threshold=1.5),
      "practices.toml: scoring.threshold: must be above 0.0 and at most 1.0"),
     ("practices", lambda d: d["scoring"].update(baseline_practices=["baselines"]),
@@ -125,8 +128,9 @@ def test_the_crosswalk_places_every_eaism_stage_on_both_ladders(practices):
     ("seven_level", lambda d: d["levels"]["1"].pop("definition"), "seven_levels.toml: levels.1.definition: missing"),
     ("crosswalk", lambda d: d["eaism"]["3"].update(aimm=[1, 4]),
      "crosswalk.toml: eaism.3.aimm: falls below stage 2's range"),
-    ("crosswalk", lambda d: d["eaism"]["2"].update(aimm=[3, 2]), "crosswalk.toml: eaism.2.aimm: expected 0 <= lowest"),
-    ("crosswalk", lambda d: d["eaism"]["1"].update(seven_level=[0, 0]),
+    ("crosswalk", lambda d: d["eaism"]["2"].update(aimm=[3, 2]), "crosswalk.toml: eaism.2.aimm: expected 1 <= lowest"),
+    ("crosswalk", lambda d: d["eaism"]["1"].update(aimm=[0, 2]), "crosswalk.toml: eaism.1.aimm: expected 1 <= lowest"),
+    ("crosswalk", lambda d: d["eaism"]["1"].update(seven_level=[2, 2]),
      "crosswalk.toml: eaism.*.seven_level: level 1 fits no stage"),
     ("crosswalk", lambda d: d["automation"]["requires"][0].update(domain="firewalls"),
      "crosswalk.toml: automation.requires[0].domain: unknown domain 'firewalls'"),
@@ -150,10 +154,10 @@ def test_loading_practice_rubric_files_from_another_folder_names_the_broken_file
 # --- Gated scoring ------------------------------------------------------------
 
 
-def test_no_answers_hold_no_level_on_either_ladder(practices):
+def test_no_answers_hold_the_starting_level_of_both_ladders(practices):
     result = score_practices(practices, {})
-    assert (result.aimm.level, result.seven_level.level) == (0, 0)
-    assert result.aimm.name == "Not yet at level 1"
+    assert (result.aimm.level, result.seven_level.level) == (1, 1)
+    assert result.aimm.name == practices.ladder(AIMM).level(1).name
 
 
 def test_every_practice_in_place_reaches_the_top_of_both_ladders(practices):
@@ -164,20 +168,27 @@ def test_every_practice_in_place_reaches_the_top_of_both_ladders(practices):
 
 
 def test_high_level_claims_without_foundation_do_not_lift_the_level(practices):
-    answers = {p.id: "yes" for p in practices.practices if p.seven_level >= 2}
+    answers = {p.id: "yes" for p in practices.practices if p.seven_level >= 3}
     result = score_practices(practices, answers)
-    assert result.seven_level.level == 0
+    assert result.seven_level.level == 1
     assert result.seven_level.reach == 7
     assert "ungrounded_practice" in codes(result.warnings)
 
 
 def test_a_level_is_held_once_its_share_reaches_the_threshold(practices):
-    level_one = [p.id for p in practices.practices if p.aimm_level == 1]
-    assert len(level_one) == 4 and practices.threshold == 0.7
-    three_of_four = score_practices(practices, dict.fromkeys(level_one[:3], "yes"))
-    assert three_of_four.aimm.level == 1 and three_of_four.aimm.shares[0] == 0.75
-    two_and_a_half = score_practices(practices, {**dict.fromkeys(level_one[:2], "yes"), level_one[2]: "partial"})
-    assert two_and_a_half.aimm.level == 0 and two_and_a_half.aimm.shares[0] == 0.625
+    level_two = [p.id for p in practices.practices if p.seven_level == 2]
+    assert len(level_two) == 13 and practices.threshold == 0.7
+    ten = score_practices(practices, dict.fromkeys(level_two[:10], "yes"))
+    assert ten.seven_level.level == 2 and round(ten.seven_level.shares[1], 3) == 0.769
+    nine = score_practices(practices, dict.fromkeys(level_two[:9], "yes"))
+    assert nine.seven_level.level == 1 and round(nine.seven_level.shares[1], 3) == 0.692
+
+
+def test_level_one_practices_describe_the_start_and_never_gate(practices):
+    baselines_only = score_practices(practices, answers_up_to(practices, AIMM, 1))
+    assert baselines_only.aimm.level == 1
+    using_ai = score_practices(practices, {"ai_in_use": "yes", "ai_pilots_run": "yes"})
+    assert using_ai.aimm.level == 2 and using_ai.aimm.shares[0] == 0.0
 
 
 def test_the_next_level_lists_the_practices_it_still_needs(practices):
@@ -186,6 +197,7 @@ def test_the_next_level_lists_the_practices_it_still_needs(practices):
     position = score_practices(practices, answers).seven_level
     assert position.level == 2 and position.next_level.number == 3
     assert [p.id for p in position.missing] == [p.id for p in practices.practices if p.seven_level == 3]
+    assert all(p.seven_level >= 2 for p in score_practices(practices, {}).seven_level.missing)
 
 
 def test_practices_one_level_above_the_level_held_are_progress_not_warnings(practices):
@@ -211,9 +223,9 @@ def test_next_actions_at_the_top_sustain_the_level(practices):
     assert set(practices.ladder(AIMM).level(5).actions) <= set(result.next_actions)
 
 
-def test_below_level_one_the_level_one_guidance_applies(practices):
+def test_at_the_start_the_level_one_actions_lead_to_level_two(practices):
     result = score_practices(practices, {})
-    assert result.aimm.guide.number == 1
+    assert result.aimm.guide.number == 1 and result.aimm.next_level.number == 2
     assert result.next_actions[0] == practices.ladder(AIMM).level(1).actions[0]
 
 
@@ -236,8 +248,8 @@ def test_bad_answers_list_every_problem_by_key(practices):
 
 
 def test_scoring_teams_scores_each_on_its_own_and_names_the_team_in_errors(practices):
-    results = score_teams(practices, {"ops": answers_up_to(practices, AIMM, 2), "apps": {}})
-    assert (results["ops"].aimm.level, results["apps"].aimm.level) == (2, 0)
+    results = score_teams(practices, {"ops": answers_up_to(practices, AIMM, 3), "apps": {}})
+    assert (results["ops"].aimm.level, results["apps"].aimm.level) == (3, 1)
     with pytest.raises(AnswerError, match="key 'apps.foo': unknown practice id"):
         score_teams(practices, {"ops": {}, "apps": {"foo": "yes"}})
 
@@ -309,6 +321,14 @@ def test_governance_for_running_automation_is_due_before_its_level_is_held(pract
     report = maturity_report(score_practices(practices, {"end_to_end_automation": "yes"}))
     due = {(c.ladder, c.level) for c in report.governance_due}
     assert due == {(AIMM, 1), (AIMM, 4), (SEVEN, 1), (SEVEN, 5)}
+
+
+def test_practices_aimm_does_not_ask_for_count_on_the_seven_level_model_only(practices):
+    ecosystem = [p for p in practices.practices if p.theme == "ecosystem"]
+    assert ecosystem and all(p.aimm_level is None and p.level_on(AIMM) is None for p in ecosystem)
+    result = score_practices(practices, {p.id: "yes" for p in ecosystem})
+    assert result.aimm.reach == 1 and result.aimm.ungrounded == ()
+    assert result.seven_level.reach == 7
 
 
 # --- KPI change against baseline -------------------------------------------------

@@ -19,7 +19,9 @@ def test_hr_sees_the_three_ladders_side_by_side_with_mismatches_and_departments(
     page = text_of(login("hr").get("/maturity"))
     assert "Skills (EAISM stage)" in page and "AI Maturity Model (AIMM)" in page
     assert "Seven levels of enterprise AI maturity" in page
-    assert "skills_ahead_of_practices" in page and "ungoverned_automation" in page
+    assert "Skills ahead of practices" in page and "Automation without governance" in page
+    for internal in ("skills_ahead_of_practices", "ungoverned_automation", "ungrounded_practice", "no_baseline"):
+        assert internal not in page
     assert "Departments" in page and "Platform Engineering" in page
     assert "Hiring: L3 Systems engineers (critical)" in page
 
@@ -57,7 +59,8 @@ def test_saving_answers_records_only_changes_and_keeps_the_earlier_ones(login, a
     client.post("/maturity/answers", data={"scope": "", "practice-baseline_metrics": "yes"})
     assert _count(app, PracticeAnswerRow) == after_first
     page = text_of(client.get("/maturity"))
-    assert '<code class="alert-code">no_baseline</code>' not in page
+    warnings = page.split('id="practice-warnings-title"')[1].split("</section>")[0]
+    assert "Automation without governance" in warnings and "No baseline to measure against" not in warnings
 
 
 def test_an_unknown_practice_is_refused_naming_the_key_and_nothing_is_stored(login, app):
@@ -85,3 +88,12 @@ def test_a_kpi_reading_needs_a_baseline_before_it_and_is_audited(login, app):
     with app.app_context():
         actions = get_session().execute(select(AuditRow.action).where(AuditRow.action == "kpi.record")).all()
     assert len(actions) == 2
+
+
+def test_the_page_shows_the_aimm_risks_of_the_level_held_and_the_next(login):
+    """Issue 10: the AIMM risks, the productivity wall at AIMM 3 among them, are on the page."""
+    client = login("hr")
+    client.post("/maturity/answers", data={"scope": "", "practice-ai_in_use": "yes", "practice-ai_pilots_run": "yes"})
+    page = text_of(client.get("/maturity"))
+    assert "Risks to manage" in page and "(AIMM level 2)" in page
+    assert "productivity wall" in page and "(AIMM level 3)" in page

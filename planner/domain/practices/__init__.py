@@ -13,7 +13,7 @@ Everything public is re-exported here, so callers import from `planner.domain.pr
 """
 
 from planner.domain.practices.kpis import KpiChange, KpiReading, KpiSeries, kpi_changes
-from planner.domain.practices.report import Control, MaturityReport, RoadmapStep, maturity_report
+from planner.domain.practices.report import FINDING_TITLES, Control, MaturityReport, RoadmapStep, maturity_report
 from planner.domain.practices.rubric import (
     AIMM,
     LADDERS,
@@ -33,6 +33,7 @@ from planner.domain.practices.scoring import (
     AnswerError,
     LadderPosition,
     PracticeResult,
+    Risk,
     parse_answers,
     score_practices,
     score_teams,
@@ -40,6 +41,7 @@ from planner.domain.practices.scoring import (
 
 __all__ = [
     "AIMM",
+    "FINDING_TITLES",
     "LADDERS",
     "SEVEN",
     "SOURCES",
@@ -58,6 +60,7 @@ __all__ = [
     "Practice",
     "PracticeResult",
     "PracticeRubric",
+    "Risk",
     "RoadmapStep",
     "StageFit",
     "kpi_changes",

@@ -10,9 +10,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from planner.domain.practices.rubric import LADDERS, KpiSpec, StageFit
-from planner.domain.practices.scoring import LadderPosition, PracticeResult, ids_text
+from planner.domain.practices.scoring import LadderPosition, PracticeResult, names_text
 from planner.domain.sequencing import HiringPlan
 from planner.domain.staging import Finding, OrgAssessment, Shortfall
+
+
+#: What each finding is about, as a heading people read (the code is for programs).
+FINDING_TITLES = {
+    "ungrounded_practice": "Practices above the foundation",
+    "ungoverned_automation": "Automation without governance",
+    "no_baseline": "No baseline to measure against",
+    "skills_ahead_of_practices": "Skills ahead of practices",
+    "practices_ahead_of_skills": "Practices ahead of skills",
+    "automation_without_engineers": "Automation without the people to run it",
+    "unproven_roi": "Spending without proof of return",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +104,7 @@ def _automation_mismatch(result: PracticeResult, assessment: OrgAssessment) -> F
         return None
     return Finding(
         "automation_without_engineers",
-        f"Automation is in place ({ids_text(running)}) but {'; '.join(s.message for s in short)}: "
+        f"Automation is in place ({names_text(running)}) but {'; '.join(s.message for s in short)}: "
         "nobody can secure or watch what runs unattended. Hire or develop them before automating further.",
     )
 
@@ -125,7 +137,8 @@ def _governance_due(result: PracticeResult) -> tuple[Control, ...]:
     """
     due = []
     for slug, pos in result.positions.items():
-        levels = sorted({pos.guide.number, *(p.level_on(slug) for p in result.automation_in_place)})
+        running = (p.level_on(slug) for p in result.automation_in_place)
+        levels = sorted({pos.guide.number, *(n for n in running if n is not None)})
         due += [Control(slug, n, text) for n in levels for text in pos.ladder.level(n).controls]
     return tuple(due)
 

@@ -31,7 +31,9 @@ _LEVEL_KEYS = {AIMM: "aimm_level", SEVEN: "seven_level"}
 #: Themes the scorer reasons about, so the rubric must define them.
 AUTOMATION, GOVERNANCE = "automation", "governance"
 _SLUG = re.compile(r"[a-z][a-z0-9_]*\Z")
-_PRACTICE_KEYS = {"id", "question", "evidence", "theme", *_LEVEL_KEYS.values()}
+#: Every practice must give its level on these ladders; on the others it may be left out.
+_REQUIRED_LADDERS = frozenset({SEVEN})
+_PRACTICE_KEYS = {"id", "name", "question", "evidence", "theme", *_LEVEL_KEYS.values()}
 
 
 class Answer(StrEnum):
@@ -91,23 +93,28 @@ class Ladder:
         return self.levels[number - 1]
 
     def level_name(self, number: int) -> str:
-        return "Not yet at level 1" if number == 0 else self.level(number).name
-
-    def guide(self, number: int) -> MaturityLevel:
-        """The level whose KPIs, controls and actions apply at `number`: level 1's below it."""
-        return self.level(max(number, 1))
+        return self.level(number).name
 
 
 @dataclass(frozen=True, slots=True)
 class Practice:
+    """One questionnaire item and the level it evidences on each ladder.
+
+    Every practice sits on the seven-level model; `aimm_level` is ``None`` for a
+    practice AIMM does not ask for (the seven-level model's ecosystem leadership).
+    Practices at level 1 describe the starting point and never gate a level.
+    """
+
     id: str
+    #: A short label for warnings and lists, e.g. "AI usage policy".
+    name: str
     question: str
     evidence: str
     seven_level: int
-    aimm_level: int
+    aimm_level: int | None
     theme: str | None = None
 
-    def level_on(self, ladder: str) -> int:
+    def level_on(self, ladder: str) -> int | None:
         return self.aimm_level if ladder == AIMM else self.seven_level
 
 
@@ -275,9 +282,13 @@ def _parse_practice(entry: Any, index: int, ladders: Mapping[str, Ladder], theme
     theme = _get(entry, "theme", path, str, None)
     if theme is not None and theme not in themes:
         raise RubricError(f"{path}.theme", f"unknown theme {theme!r} (known: {', '.join(themes)})")
-    levels = {slug: _int_in(entry, key, path, 1, ladders[slug].top) for slug, key in _LEVEL_KEYS.items()}
+    levels = {
+        slug: _int_in(entry, key, path, 1, ladders[slug].top) if key in entry or slug in _REQUIRED_LADDERS else None
+        for slug, key in _LEVEL_KEYS.items()
+    }
     return Practice(
         id=practice_id,
+        name=_get(entry, "name", path, str),
         question=_get(entry, "question", path, str),
         evidence=_get(entry, "evidence", path, str),
         seven_level=levels[SEVEN],
@@ -298,9 +309,10 @@ def _parse_practices(data: Mapping, ladders: Mapping[str, Ladder], themes: Mappi
         practices.append(practice)
     for slug, ladder in ladders.items():
         key = _LEVEL_KEYS[slug]
-        for number in range(1, ladder.top + 1):
+        # Level 1 is the starting point and needs nothing; every level above it needs evidence.
+        for number in range(2, ladder.top + 1):
             if not any(p.level_on(slug) == number for p in practices):
-                raise RubricError("practices", f"no practice has {key} = {number}; every level needs some")
+                raise RubricError("practices", f"no practice has {key} = {number}; every level above 1 needs some")
     return tuple(practices)
 
 
@@ -322,8 +334,8 @@ def _level_range(entry: Mapping, slug: str, path: str, top: int) -> tuple[int, i
     if len(value) != 2 or any(isinstance(v, bool) or not isinstance(v, int) for v in value):
         raise RubricError(key, "expected [lowest, highest], two whole numbers")
     low, high = value
-    if not 0 <= low <= high <= top:
-        raise RubricError(key, f"expected 0 <= lowest <= highest <= {top}")
+    if not 1 <= low <= high <= top:
+        raise RubricError(key, f"expected 1 <= lowest <= highest <= {top}")
     return low, high
 
 
@@ -337,7 +349,7 @@ def _parse_fits(data: Mapping, ladders: Mapping[str, Ladder]) -> tuple[StageFit,
                 raise RubricError(f"{path}.{slug}", f"falls below stage {stage - 1}'s range; ranges only rise")
         fits.append(StageFit(stage, frozen_mapping(ranges)))
     for slug, ladder in ladders.items():
-        for level in range(ladder.top + 1):
+        for level in range(1, ladder.top + 1):
             if not any(f.ranges[slug][0] <= level <= f.ranges[slug][1] for f in fits):
                 raise RubricError(f"eaism.*.{slug}", f"level {level} fits no stage")
     return tuple(fits)

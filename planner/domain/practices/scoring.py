@@ -63,13 +63,13 @@ class LadderPosition:
     """Where the practices place the organisation on one ladder, and what holds it there."""
 
     ladder: Ladder
-    #: The level held, 0 when the level-1 practices are not yet in place.
+    #: The level held: at least 1, the starting point that needs nothing.
     level: int
     #: Per level 1..top, the share of its practices in place (partial counts part).
     shares: tuple[float, ...]
-    #: The highest level with any practice in place, held or not.
+    #: The highest level with any practice in place, held or not (1 when none is).
     reach: int
-    #: Practices not fully in place that the next level needs (its own and any lower level's).
+    #: Practices not fully in place that the next level needs (its own and those of levels 2 up to it).
     missing: tuple[Practice, ...]
     #: Practices in place two or more levels above the level held: they count for nothing yet.
     ungrounded: tuple[Practice, ...]
@@ -80,11 +80,22 @@ class LadderPosition:
 
     @property
     def guide(self) -> MaturityLevel:
-        return self.ladder.guide(self.level)
+        """The level held: its KPIs and controls apply now, and its actions lead to the next level."""
+        return self.ladder.level(self.level)
 
     @property
     def next_level(self) -> MaturityLevel | None:
         return self.ladder.level(self.level + 1) if self.level < self.ladder.top else None
+
+
+@dataclass(frozen=True, slots=True)
+class Risk:
+    """A risk of one ladder level: of the level held (`ahead` false) or of the next one."""
+
+    ladder: str
+    level: int
+    text: str
+    ahead: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,49 +135,74 @@ class PracticeResult:
         return any(self.answer(p) == Answer.YES for p in self.rubric.baseline_practices)
 
     @property
+    def risks(self) -> tuple[Risk, ...]:
+        """Each ladder's risks at the level held, then those of the level it is moving to.
+
+        The next level's risks are named before they arrive: AIMM 3's productivity
+        wall is what an organisation at AIMM 2 is heading for.
+        """
+        now = [Risk(s, pos.level, text, False) for s, pos in self.positions.items() for text in pos.guide.risks]
+        ahead = [
+            Risk(s, pos.next_level.number, text, True)
+            for s, pos in self.positions.items() if pos.next_level for text in pos.next_level.risks
+        ]
+        return (*now, *ahead)
+
+    @property
     def next_actions(self) -> tuple[str, ...]:
         """What moves each ladder up a level (at the top, what sustains it), without repeats."""
         return tuple(dict.fromkeys(a for pos in self.positions.values() for a in pos.guide.actions))
 
 
 def _share(rubric: PracticeRubric, practices: Sequence[Practice], answers: Mapping[str, Answer]) -> float:
+    """The share of `practices` in place; a level with none (level 1 may have none) asks for nothing."""
+    if not practices:
+        return 1.0
     return sum(rubric.credit(answers.get(p.id, Answer.NO)) for p in practices) / len(practices)
 
 
 def _position(rubric: PracticeRubric, ladder: Ladder, answers: Mapping[str, Answer]) -> LadderPosition:
     by_level = [[p for p in rubric.practices if p.level_on(ladder.slug) == n] for n in range(1, ladder.top + 1)]
     shares = tuple(_share(rubric, practices, answers) for practices in by_level)
-    level = 0
+    # Level 1 is the starting point every organisation holds; levels 2 and up are gates.
+    level = 1
     # Rounded so 7 of 10 practices hold a 0.7 threshold despite binary floating point.
     while level < ladder.top and round(shares[level], 9) >= rubric.threshold:
         level += 1
-    placed = [p for p in rubric.practices if answers.get(p.id, Answer.NO) != Answer.NO]
+    placed = [p for p in rubric.practices
+              if answers.get(p.id, Answer.NO) != Answer.NO and p.level_on(ladder.slug) is not None]
     return LadderPosition(
         ladder=ladder,
         level=level,
         shares=shares,
-        reach=max((p.level_on(ladder.slug) for p in placed), default=0),
+        reach=max((p.level_on(ladder.slug) for p in placed), default=1),
         missing=tuple(
-            p for practices in (by_level[: level + 1] if level < ladder.top else ())
+            p for practices in (by_level[1: level + 1] if level < ladder.top else ())
             for p in practices if answers.get(p.id) != Answer.YES
         ),
-        ungrounded=tuple(p for p in placed if p.level_on(ladder.slug) >= level + 2),
+        ungrounded=tuple(p for p in placed if (p.level_on(ladder.slug) or 0) >= level + 2),
     )
 
 
-def ids_text(practices: Iterable[Practice], limit: int = 6) -> str:
-    ids = [p.id for p in practices]
-    return ", ".join(ids[:limit]) + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+def names_text(practices: Iterable[Practice], limit: int = 4) -> str:
+    """Practices by their names for a sentence: "A, B, C and 2 more"."""
+    names = [p.name.lower() if p.name[1:2].islower() else p.name for p in practices]
+    shown, rest = names[:limit], len(names) - limit
+    if rest > 0:
+        return f"{', '.join(shown)} and {rest} more"
+    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
 
 
 def _ungrounded(position: LadderPosition) -> Finding:
     ladder, gap = position.ladder, position.level + 1
-    top = max(p.level_on(ladder.slug) for p in position.ungrounded)
+    top = max(p.level_on(ladder.slug) or 0 for p in position.ungrounded)
+    count = len(position.ungrounded)
     return Finding(
         "ungrounded_practice",
-        f"{ladder.short}: {len(position.ungrounded)} practice(s) at up to level {top} are in place "
-        f"({ids_text(position.ungrounded)}) while level {gap} ({ladder.level(gap).name}) is not, "
-        f"so they do not raise the level. Build level {gap} before relying on them.",
+        f"{ladder.short}: {count} {'practice' if count == 1 else 'practices'} of levels up to {top} "
+        f"{'is' if count == 1 else 'are'} in place ({names_text(position.ungrounded)}) while level {gap} "
+        f"({ladder.level(gap).name}) is not, so they do not raise the level. "
+        f"Build level {gap} before relying on them.",
     )
 
 
@@ -184,8 +220,8 @@ def _ungoverned_automation(result: PracticeResult) -> Finding | None:
         return None
     return Finding(
         "ungoverned_automation",
-        f"Automation is in place ({ids_text(running)}) without the governance beneath it "
-        f"({ids_text(ungoverned)} not fully in place). An automated workflow without controls fails at scale "
+        f"Automation is in place ({names_text(running)}) without the governance beneath it "
+        f"({names_text(ungoverned)} not fully in place). An automated workflow without controls fails at scale "
         "and nobody can say why: put these controls in before automating further.",
     )
 
@@ -199,7 +235,8 @@ def _warnings(result: PracticeResult) -> list[Finding]:
     if not result.has_baseline:
         found.append(Finding(
             "no_baseline",
-            f"No baseline is fully recorded ({', '.join(rubric.baseline_practices)}): the return on AI "
+            f"No baseline is fully recorded ({names_text(map(rubric.practice, rubric.baseline_practices))}): "
+            "the return on AI "
             "cannot be measured, so no investment can be shown to pay off. Record baselines first.",
         ))
     return found

@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, FloatField, HiddenField, SelectField
 from wtforms.validators import DataRequired, InputRequired
 
+from planner.domain.practices import FINDING_TITLES
 from planner.services.access import Forbidden, Hidden
 from planner.services.errors import ServiceError
 from planner.services.maturity import ORGANISATION, maturity_view, record_kpi, save_answers
@@ -57,6 +58,7 @@ def _render(status: int = 200, kpi_form: KpiForm | None = None):
     return render_template(
         "maturity/overview.html", view=view, chosen=chosen, answers_form=AnswersForm(scope=chosen),
         kpi_form=kpi_form, scope_label=lambda s: _scope_label(view.team_names, s), prefix=ANSWER_PREFIX,
+        finding_titles=FINDING_TITLES,
     ), status
 
 
