@@ -32,6 +32,7 @@ from planner.domain.practices import (
     PracticeRubric,
     parse_answers,
     parse_practice_rubric,
+    reading_problems,
 )
 from planner.domain.rubric import RubricError, parse_rubric
 
@@ -566,6 +567,10 @@ def _kpi_reading(source: str, row: int, record: Mapping[str, str], rubric: Pract
     flag = record["is_baseline"].strip().lower()
     if flag not in _FLAGS:
         errors.append(InputError(source, f"expected true or false, got {flag[:20]!r}", row=row, column="is_baseline"))
+    if len(errors) > found:
+        return None
+    for column, problem in reading_problems(rubric.kpis[kpi], recorded_on, value, date.today()):
+        errors.append(InputError(source, problem, row=row, column=column))
     if len(errors) > found:
         return None
     return record["team"].strip(), kpi, KpiReading(recorded_on, value), _FLAGS[flag]

@@ -116,7 +116,7 @@ def test_bad_answers_fail_with_one_line_naming_the_problem(tmp_path, content, me
     ([], "planner: give an ANSWERS file to score, or --template"),
     (["--template", ANSWERS], "planner: --template prints the questionnaire; it takes no ANSWERS file"),
     ([BY_TEAM, "--team", "finance"], "planner: practices_by_team.json: no team 'finance'"),
-    ([ANSWERS, "--team", "apps"], "planner: practices.json: key 'baseline_metrics': expected a JSON object"),
+    ([ANSWERS, "--team", "apps"], "planner: practices.json: key 'ai_in_use': expected a JSON object"),
     ([BY_TEAM, "--team", "apps", "--people", str(seed_dir() / "organisation.toml")], "planner: organisation.toml:"),
 ])
 def test_bad_invocations_fail_with_one_line_and_exit_2(args, message):

@@ -10,6 +10,7 @@ import pytest
 
 from planner.domain.practices import (
     AIMM,
+    reading_problems,
     SEVEN,
     SOURCES,
     Answer,
@@ -120,6 +121,8 @@ def test_the_crosswalk_places_every_eaism_stage_on_both_ladders(practices):
     ("practices", lambda d: d["themes"].pop("governance"), "practices.toml: themes.governance: missing"),
     ("practices", lambda d: d["kpis"]["cycle_time"].update(lower_is_better="yes"),
      "practices.toml: kpis.cycle_time.lower_is_better: expected true or false, got str"),
+    ("practices", lambda d: d["kpis"]["error_rate"].update(min=100), "practices.toml: kpis.error_rate.max: must be above min"),
+    ("practices", lambda d: d["kpis"]["error_rate"].update(max=1e300), "practices.toml: kpis.error_rate.max: must be a finite"),
     ("aimm", lambda d: d["levels"]["2"].update(kpis=["happiness"]), "aimm.toml: levels.2.kpis[0]: unknown KPI 'happiness'"),
     ("aimm", lambda d: d["levels"]["3"].update(actions=[]), "aimm.toml: levels.3.actions: must list at least one"),
     ("seven_level", lambda d: d["levels"].pop("4"), "seven_levels.toml: levels.4: missing"),
@@ -358,6 +361,20 @@ def test_a_reading_before_the_baseline_is_refused(practices):
         kpi_changes(practices.kpis["cycle_time"], KpiReading(date(2025, 5, 1), 1.0), [KpiReading(date(2025, 4, 1), 2.0)])
 
 
+def test_a_reading_outside_its_kpis_range_or_dated_in_the_future_is_refused_with_a_readable_message(practices):
+    error_rate, today = practices.kpis["error_rate"], date(2026, 12, 4)
+    problems = reading_problems(error_rate, date(2030, 1, 1), -250.0, today)
+    assert problems == (
+        ("value", "Error rate (%) must be from 0 to 100; -250 is outside that."),
+        ("recorded_on", "The date 1 Jan 2030 is in the future; enter the day the value was measured."),
+    )
+    assert reading_problems(error_rate, date(2026, 12, 5), 100.0, today) == ()  # tomorrow, somewhere, already
+    assert reading_problems(practices.kpis["cycle_time"], today, 1e6, today) == ()  # no upper limit on hours
+    assert reading_problems(practices.kpis["improvement_rate"], today, -20.0, today) == ()  # a measure may worsen
+    assert reading_problems(practices.kpis["user_satisfaction"], today, 0.0, today)[0][1].endswith(
+        "must be from 1 to 5; 0 is outside that.")
+
+
 KPI_HEADER = "team,kpi,recorded_on,value,is_baseline\n"
 
 
@@ -375,6 +392,8 @@ KPI_HEADER = "team,kpi,recorded_on,value,is_baseline\n"
     ("ops,cycle_time,2025-03-01,1,true\nops,cycle_time,2025-03-01,2,false\n",
      "row 3, column recorded_on: team 'ops', KPI 'cycle_time' already has a reading on 2025-03-01 (row 2)"),
     ("ops,cycle_time,2025-03-01\n", "row 2: expected 5 fields, found 3"),
+    ("ops,error_rate,2025-01-01,-250,true\n", "row 2, column value: Error rate (%) must be from 0 to 100"),
+    ("ops,error_rate,2030-01-01,5,true\n", "row 2, column recorded_on: The date 1 Jan 2030 is in the future"),
 ])
 def test_bad_kpi_rows_are_refused_naming_row_and_column(practices, rows, message):
     with pytest.raises(InputErrors) as caught:

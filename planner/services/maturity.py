@@ -27,6 +27,7 @@ from planner.domain.practices import (
     PracticeRubric,
     maturity_report,
     parse_answers,
+    reading_problems,
     score_practices,
 )
 from planner.domain.sequencing import plan_hiring
@@ -36,10 +37,18 @@ from planner.services.errors import ServiceError
 from planner.services.transactions import writing
 from planner.services.workspaces import visible_assessment, visible_teams
 
-__all__ = ["ORGANISATION", "MaturityView", "maturity_view", "practice_rubric", "record_kpi", "save_answers"]
+__all__ = ["ORGANISATION", "InvalidReading", "MaturityView", "maturity_view", "practice_rubric", "record_kpi", "save_answers"]
 
 #: The key for organisation-wide answers and KPIs (teams use their slug).
 ORGANISATION = ""
+
+
+class InvalidReading(ServiceError):
+    """A KPI reading that cannot be right; `problems` pairs each form field with a message to show."""
+
+    def __init__(self, problems: tuple[tuple[str, str], ...]) -> None:
+        super().__init__(" ".join(message for _, message in problems))
+        self.problems = problems
 
 
 @lru_cache(maxsize=1)
@@ -158,14 +167,18 @@ def record_kpi(session: Session, scope: Scope, team: str, kpi: str, recorded_on:
     known = [t.slug for t in repository.load_teams(session, organisation_id=scope.organisation_id)]
     _require_editable(scope, team, known)
     if kpi not in rubric.kpis:
-        raise ServiceError(f"kpi: unknown KPI {kpi!r}")
+        raise InvalidReading((("kpi", "Choose one of the KPIs in the list."),))
     if not math.isfinite(value):
-        raise ServiceError("value: must be a finite number")
+        raise InvalidReading((("value", "Enter a number."),))
+    problems = reading_problems(rubric.kpis[kpi], recorded_on, value, utcnow().date())
+    if problems:
+        raise InvalidReading(problems)
     with writing(session):
         earlier = [r for r in repository.kpi_readings(session, organisation_id=scope.organisation_id)
                    if r[0] == team and r[1] == kpi and r[4]]
         if not is_baseline and not any(on < recorded_on for _, _, on, _, _ in earlier):
-            raise ServiceError("recorded_on: record a baseline dated before this reading first")
+            raise InvalidReading((("recorded_on", f"{rubric.kpis[kpi].name} has no baseline dated before this day: "
+                                                  "record the baseline first, then later readings."),))
         repository.add_kpi_readings(session, rows=[{
             "organisation_id": scope.organisation_id,
             "team_id": repository.team_ids(session, organisation_id=scope.organisation_id).get(team),

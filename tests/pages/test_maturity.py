@@ -77,7 +77,8 @@ def test_a_kpi_reading_needs_a_baseline_before_it_and_is_audited(login, app):
     before = _count(app, KpiReadingRow)
     refused = client.post("/maturity/kpis", data={"scope": "", "kpi": "error_rate", "recorded_on": "2026-11-01",
                                                  "value": "4"})
-    assert refused.status_code == 422 and "record a baseline" in text_of(refused)
+    assert refused.status_code == 422 and "record the baseline first" in text_of(refused)
+    assert "recorded_on:" not in text_of(refused)
     assert client.post("/maturity/kpis", data={"scope": "", "kpi": "error_rate", "recorded_on": "2026-01-01",
                                               "value": "6", "is_baseline": "y"}).status_code == 302
     assert client.post("/maturity/kpis", data={"scope": "", "kpi": "error_rate", "recorded_on": "2026-11-01",
@@ -97,3 +98,17 @@ def test_the_page_shows_the_aimm_risks_of_the_level_held_and_the_next(login):
     page = text_of(client.get("/maturity"))
     assert "Risks to manage" in page and "(AIMM level 2)" in page
     assert "productivity wall" in page and "(AIMM level 3)" in page
+
+
+def test_a_kpi_reading_of_minus_250_percent_dated_2030_is_refused_beside_its_fields(login, app):
+    """Issue 14 item 18: KPI entry validates ranges and dates."""
+    client = login("hr")
+    before = _count(app, KpiReadingRow)
+    refused = client.post("/maturity/kpis", data={"scope": "", "kpi": "error_rate", "recorded_on": "2030-01-01",
+                                                 "value": "-250", "is_baseline": "y"})
+    page = text_of(refused)
+    assert refused.status_code == 422
+    assert "Error rate (%) must be from 0 to 100; -250 is outside that." in page
+    assert "The date 1 Jan 2030 is in the future; enter the day the value was measured." in page
+    assert page.count('class="field-error"') == 2
+    assert _count(app, KpiReadingRow) == before

@@ -12,7 +12,7 @@ one module each:
 Everything public is re-exported here, so callers import from `planner.domain.practices`.
 """
 
-from planner.domain.practices.kpis import KpiChange, KpiReading, KpiSeries, kpi_changes
+from planner.domain.practices.kpis import KpiChange, KpiReading, KpiSeries, kpi_changes, reading_problems
 from planner.domain.practices.report import FINDING_TITLES, Control, MaturityReport, RoadmapStep, maturity_report
 from planner.domain.practices.rubric import (
     AIMM,
@@ -67,6 +67,7 @@ __all__ = [
     "maturity_report",
     "parse_answers",
     "parse_practice_rubric",
+    "reading_problems",
     "score_practices",
     "score_teams",
 ]

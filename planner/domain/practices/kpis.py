@@ -4,9 +4,39 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from planner.domain.practices.rubric import KpiSpec
+
+
+#: Readings may be dated up to this far after today (the server's date): where the
+#: person entering them lives, it may already be tomorrow.
+DATE_SLACK = timedelta(days=1)
+
+
+def _number(value: float) -> str:
+    return f"{value:,.12g}"
+
+
+def reading_problems(kpi: KpiSpec, recorded_on: date, value: float, today: date) -> tuple[tuple[str, str], ...]:
+    """What is wrong with a reading, as (field, message) pairs: a value outside the KPI's range, a future date.
+
+    The messages name the KPI and say what would be accepted, so they can be shown as they are.
+    """
+    problems = []
+    low, high = kpi.minimum, kpi.maximum
+    if (low is not None and value < low) or (high is not None and value > high):
+        if high is None:
+            allowed = f"{_number(low)} or more"
+        elif low is None:
+            allowed = f"{_number(high)} or less"
+        else:
+            allowed = f"from {_number(low)} to {_number(high)}"
+        problems.append(("value", f"{kpi.name} ({kpi.unit}) must be {allowed}; {_number(value)} is outside that."))
+    if recorded_on > today + DATE_SLACK:
+        problems.append(("recorded_on", f"The date {recorded_on.day} {recorded_on:%b %Y} is in the future; "
+                                        "enter the day the value was measured."))
+    return tuple(problems)
 
 
 @dataclass(frozen=True, slots=True)

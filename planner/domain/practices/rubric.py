@@ -58,6 +58,9 @@ class KpiSpec:
     unit: str
     lower_is_better: bool
     description: str = ""
+    #: The values a reading may take, inclusive; ``None`` leaves that end open.
+    minimum: float | None = 0.0
+    maximum: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,8 +237,23 @@ def _parse_kpis(data: Mapping) -> dict[str, KpiSpec]:
             unit=_get(entry, "unit", path, str),
             lower_is_better=_get(entry, "lower_is_better", path, bool),
             description=_get(entry, "description", path, str, ""),
+            **_kpi_bounds(entry, path),
         )
     return kpis
+
+
+def _kpi_bounds(entry: Mapping, path: str) -> dict[str, float | None]:
+    """`min` (default 0: most measures cannot fall below zero) and `max` (default open)."""
+    bounds = {}
+    for key, name, default in (("min", "minimum", 0.0), ("max", "maximum", None)):
+        value = _get(entry, key, path, (int, float), default)
+        if value is not None and not abs(value) <= 1e12:
+            raise RubricError(f"{path}.{key}", "must be a finite number within ±10^12")
+        bounds[name] = None if value is None else float(value)
+    low, high = bounds["minimum"], bounds["maximum"]
+    if low is not None and high is not None and low >= high:
+        raise RubricError(f"{path}.max", f"must be above min ({low:g})")
+    return bounds
 
 
 def _parse_ladder(slug: str, data: Mapping, kpis: Mapping[str, KpiSpec]) -> Ladder:

@@ -184,9 +184,15 @@ def _position(rubric: PracticeRubric, ladder: Ladder, answers: Mapping[str, Answ
     )
 
 
+def _in_sentence(name: str) -> str:
+    """A name as it reads mid-sentence: "A person checks AI output" -> "a person checks AI output"."""
+    first = name.split(" ", 1)[0]
+    return name if len(first) > 1 and first.isupper() else name[:1].lower() + name[1:]
+
+
 def names_text(practices: Iterable[Practice], limit: int = 4) -> str:
     """Practices by their names for a sentence: "A, B, C and 2 more"."""
-    names = [p.name.lower() if p.name[1:2].islower() else p.name for p in practices]
+    names = [_in_sentence(p.name) for p in practices]
     shown, rest = names[:limit], len(names) - limit
     if rest > 0:
         return f"{', '.join(shown)} and {rest} more"

@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, InputRequired
 from planner.domain.practices import FINDING_TITLES
 from planner.services.access import Forbidden, Hidden
 from planner.services.errors import ServiceError
-from planner.services.maturity import ORGANISATION, maturity_view, record_kpi, save_answers
+from planner.services.maturity import ORGANISATION, InvalidReading, maturity_view, record_kpi, save_answers
 from planner.web.auth import current_scope
 from planner.web.database import get_session
 from planner.web.pages.common import workspace_blueprint
@@ -106,8 +106,10 @@ def kpis():
                    form.value.data, form.is_baseline.data)
     except (Forbidden, Hidden):
         raise
-    except ServiceError as exc:
-        flash(f"Nothing was recorded: {exc}", "error")
+    except InvalidReading as exc:
+        for name, message in exc.problems:
+            form[name].errors = [*form[name].errors, message]
+        flash("Nothing was recorded: correct the KPI reading below.", "error")
         return _render(422, form)
     flash("KPI recorded.", "success")
     return redirect(url_for("maturity.overview"))
