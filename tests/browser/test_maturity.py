@@ -24,9 +24,9 @@ def test_hr_answers_a_missing_practice_and_sees_the_organisation_reach_the_next_
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Practice maturity").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Practice maturity")
     expect(ladder(page, "Skills (EAISM stage)")).to_contain_text("2 Pilots, of 5")
-    expect(ladder(page, "AI Maturity Model (AIMM)")).to_contain_text("1 Baseline: no AI, of 5")
+    expect(ladder(page, "AI Maturity Model (AIMM)")).to_contain_text("2 AI usage: chatbots and copilots, of 5")
     aimm = page.get_by_role("region", name="AI Maturity Model (AIMM)", exact=True)
-    expect(aimm).to_contain_text("To reach level 2: AI usage: chatbots and copilots")
+    expect(aimm).to_contain_text("To reach level 3: AI-assisted: consistent use")
     expect(aimm.get_by_role("listitem").filter(has_text=APPROVED_TOOLS)).to_contain_text("(no)")
     screenshot("maturity")
 
@@ -61,7 +61,7 @@ def test_a_manager_answers_the_questionnaire_for_their_own_team(page, sign_in):
 def test_an_individual_reads_the_organisations_practice_levels_but_has_nothing_to_answer(page, sign_in):
     sign_in("individual")
     page.get_by_role("link", name="Practice maturity").click()
-    expect(ladder(page, "AI Maturity Model (AIMM)")).to_contain_text("Baseline: no AI")
+    expect(ladder(page, "AI Maturity Model (AIMM)")).to_contain_text("AI usage: chatbots and copilots")
     expect(page.get_by_role("heading", name=re.compile("^Questionnaire"))).to_have_count(0)
     expect(page.get_by_role("button", name="Save answers")).to_have_count(0)
 
