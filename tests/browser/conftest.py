@@ -50,9 +50,10 @@ SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
 HOME = {"hr": "/org", "manager": "/team", "individual": "/me"}
 #: The workspace pages each role opens (the pages the console and layout checks visit).
 WORKSPACES = {
-    "hr": ["/org", "/hiring", "/hiring/print", "/team", "/team/people/E1014", "/me", "/maturity", "/rubric",
-           "/account"],
-    "manager": ["/team", "/team/people/E1014", "/me", "/me/self-assessment", "/maturity", "/rubric"],
+    "hr": ["/org", "/hiring", "/hiring/print", "/team", "/team/people/E1014", "/me", "/maturity",
+           "/maturity/questionnaire", "/maturity/kpis", "/rubric", "/account"],
+    "manager": ["/team", "/team/people/E1014", "/me", "/me/self-assessment", "/maturity", "/maturity/questionnaire",
+                "/maturity/kpis", "/rubric"],
     "individual": ["/me", "/me/self-assessment", "/maturity", "/rubric", "/account"],
 }
 #: Auto-wait limit for actions and expect(): generous for a busy 2-core CI box; no test sleeps.

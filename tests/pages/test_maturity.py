@@ -1,8 +1,8 @@
-"""The practice maturity page: three ladders, departments, KPIs, and who may answer for what."""
+"""Practice maturity: where we stand, the questionnaire by section, KPIs, and who may answer for what."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from planner.db.tables import AuditRow, KpiReadingRow, PracticeAnswerRow
 from planner.web.database import get_session
@@ -35,6 +35,8 @@ def test_an_individual_sees_the_organisations_levels_but_no_departments_and_cann
     page = text_of(client.get("/maturity"))
     assert "AI Maturity Model (AIMM)" in page
     assert "Departments" not in page and "Questionnaire" not in page
+    assert "Where the organisation stands" in page and "Skills and practices side by side" not in page
+    assert client.get("/maturity/questionnaire").status_code == 403
     before = _count(app, PracticeAnswerRow)
     assert client.post("/maturity/answers", data={"scope": "", "practice-baseline_metrics": "yes"}).status_code == 403
     assert _count(app, PracticeAnswerRow) == before
@@ -42,7 +44,8 @@ def test_an_individual_sees_the_organisations_levels_but_no_departments_and_cann
 
 def test_a_manager_answers_for_their_own_team_only(login, app):
     client = login("manager")
-    assert "Questionnaire: Platform Engineering" in text_of(client.get("/maturity"))
+    assert "Practice questionnaire for Platform Engineering" in text_of(client.get("/maturity/questionnaire"))
+    assert "Your team" in text_of(client.get("/maturity"))
     response = client.post("/maturity/answers", data={"scope": "platform", "practice-baseline_metrics": "yes"})
     assert response.status_code == 302
     assert client.post("/maturity/answers", data={"scope": "", "practice-baseline_metrics": "yes"}).status_code == 403
@@ -84,8 +87,9 @@ def test_a_kpi_reading_needs_a_baseline_before_it_and_is_audited(login, app):
     assert client.post("/maturity/kpis", data={"scope": "", "kpi": "error_rate", "recorded_on": "2026-11-01",
                                               "value": "4"}).status_code == 302
     assert _count(app, KpiReadingRow) == before + 2
-    page = text_of(client.get("/maturity"))
+    page = text_of(client.get("/maturity/kpis"))
     assert "Error rate" in page and "▲ better" in page
+    assert '<time datetime="2026-11-01">1 Nov 2026</time>' in page
     with app.app_context():
         actions = get_session().execute(select(AuditRow.action).where(AuditRow.action == "kpi.record")).all()
     assert len(actions) == 2
@@ -112,3 +116,25 @@ def test_a_kpi_reading_of_minus_250_percent_dated_2030_is_refused_beside_its_fie
     assert "The date 1 Jan 2030 is in the future; enter the day the value was measured." in page
     assert page.count('class="field-error"') == 2
     assert _count(app, KpiReadingRow) == before
+
+
+def test_the_questionnaire_is_answered_a_section_at_a_time_with_progress_kept_per_section(login, app):
+    """Issue 14 item 16: the questionnaire is split into sections, each saved on its own."""
+    client = login("hr")
+    with app.app_context():  # the organisation starts over: nothing answered yet
+        session = get_session()
+        session.execute(delete(PracticeAnswerRow).where(PracticeAnswerRow.team_id.is_(None)))
+        session.commit()
+    first = text_of(client.get("/maturity/questionnaire"))
+    assert "Section 1 of 7: AI awareness: ad hoc use" in first and "Save and continue" in first
+    assert "0 of 13 answered" in first  # section 2: nothing stored for it yet
+    saved = client.post("/maturity/answers", data={"scope": "", "section": "2", "practice-approved_tools": "yes"})
+    assert saved.status_code == 302 and saved.headers["Location"].endswith("/maturity/questionnaire?section=3")
+    after = text_of(client.get(saved.headers["Location"]))
+    assert "Section 3 of 7" in after and "Section 2 of 7 saved." in after
+    assert "1 of 13 answered" in after and "Back to section 2" in after
+
+
+def test_a_section_number_out_of_range_opens_the_first_section(login):
+    page = text_of(login("hr").get("/maturity/questionnaire?section=99"))
+    assert "Section 1 of 7" in page

@@ -68,7 +68,8 @@ def _positions_text(result: PracticeResult, slugs: Iterable[str], fit: StageFit)
     parts = []
     for slug in slugs:
         pos, (low, high) = result.positions[slug], fit.ranges[slug]
-        parts.append(f"{pos.ladder.short} level {pos.level} (fits {low}-{high})")
+        span = f"{low}" if low == high else f"{low}–{high}"
+        parts.append(f"{pos.ladder.short} {pos.level} where {span} fits this stage")
     return "; ".join(parts)
 
 
