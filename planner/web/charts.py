@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from planner.domain.model import DOMAINS, MAX_LEVEL, Rubric
 from planner.domain.scoring import PersonScore
+from planner.web.dates import day_text
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -478,10 +479,6 @@ class HistoryChart:
         return dict(series.values).get(day)
 
 
-def _day_label(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
-
-
 def _spread(wanted: Sequence[float], gap: float, low: float, high: float) -> list[float]:
     """Move sorted positions at least `gap` apart: push down, then back up from `high`."""
     placed: list[float] = []
@@ -515,7 +512,7 @@ def history(series: Mapping[str, Sequence[tuple[date, int | None]]], labels: Map
     x_ticks: list[tuple[float, str]] = []
     for day in dates:  # skip dates whose label would collide with the previous one
         if not x_ticks or x_of(day) - x_ticks[-1][0] >= 84:
-            x_ticks.append((round(x_of(day), 1), _day_label(day)))
+            x_ticks.append((round(x_of(day), 1), day_text(day)))
     built: list[HistorySeries] = []
     for n, (key, points) in enumerate(series.items()):
         values = tuple(sorted(points, key=lambda p: p[0]))

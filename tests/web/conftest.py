@@ -20,6 +20,7 @@ from planner.domain.sequencing import plan_hiring
 from planner.domain.staging import OrgAssessment, assess_org
 from planner.loaders import PROJECT_ROOT, read_people
 from planner.web import charts
+from planner.web.dates import day_text
 
 HERE = Path(__file__).parent
 
@@ -28,6 +29,7 @@ def make_env(**globals_) -> Environment:
     """An environment set up as Flask sets up its own: autoescaping on, templates/ first."""
     env = Environment(loader=FileSystemLoader([PROJECT_ROOT / "templates", HERE]), autoescape=True)
     env.globals["url_for"] = lambda endpoint, **values: f"static/{values['filename']}"
+    env.filters["day"] = day_text
     env.globals.update(globals_)
     return env
 

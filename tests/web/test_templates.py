@@ -208,7 +208,7 @@ def test_the_history_chart_says_so_when_there_is_nothing_to_draw(macro, uma_hist
     assert_csp_clean(html)
     assert_accessible(html)
     assert html.count('<th scope="row" class="nowrap">') == len(days)
-    assert "Governance: L? on 2025-03-10" in html
+    assert "Governance: L? on 10 Mar 2025" in html
 
 
 def test_findings_render_code_and_message_with_a_label_word(macro, assessment):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from planner.web.dates import day_text
 from planner.web.pages import common, maturity, me, org, rubric, team
 
 __all__ = ["init_app"]
@@ -21,3 +22,4 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.context_processor(common.navigation)
     app.jinja_env.globals["demo_sign_ins"] = common.demo_sign_ins
+    app.jinja_env.filters["day"] = day_text
