@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING, Any
 from planner.domain.model import DOMAINS, LEVELS, MAX_LEVEL, Person, Rubric, StageSpec
 from planner.domain.scoring import PersonScore
 from planner.domain.sequencing import HiringPlan
-from planner.domain.staging import Finding, OrgAssessment
+from planner.domain.staging import Finding, OrgAssessment, TeamStage, team_stages
 
 if TYPE_CHECKING:  # annotations only: importing careers at run time would load networkx for every report
     from planner.domain.careers import Roadmap
 
 __all__ = [
     "assessment_dict",
+    "assessment_markdown",
     "assessment_table",
     "csv_safe",
     "plan_csv",
@@ -61,14 +62,34 @@ def _findings(findings: Iterable[Finding]) -> list[dict[str, str]]:
     return [{"code": f.code, "message": f.message} for f in findings]
 
 
+def _team_dict(team: TeamStage) -> dict[str, Any]:
+    a = team.assessment
+    return {
+        "team": team.team,
+        "headcount": a.headcount,
+        "total_headcount": a.total_headcount,
+        "stage": stage_dict(a.stage),
+        "possible_stage": stage_dict(a.possible_stage),
+        "blocked_by": a.blockers_text(),
+    }
+
+
 def assessment_dict(assessment: OrgAssessment, *, employees: bool = True) -> dict[str, Any]:
-    """The answer to "where does this organisation stand?" (the CLI's `assess --format json`)."""
+    """The answer to "where does this organisation stand?" (the CLI's `assess --format json`).
+
+    `headcount`, `level_counts` and `domain_coverage` count the AI workforce the gates read;
+    `total_headcount` counts everyone. With `employees`, the answer also lists each person
+    and each team's own stage.
+    """
     rubric = assessment.rubric
     gate = assessment.next_gate
     result: dict[str, Any] = {
         "rubric": {"name": rubric.name, "version": rubric.version},
         "headcount": assessment.headcount,
+        "total_headcount": assessment.total_headcount,
         "stage": {**stage_dict(assessment.stage), "summary": assessment.stage.summary},
+        "possible_stage": stage_dict(assessment.possible_stage),
+        "unassessed_domains": list(assessment.unassessed_domains),
         "next_stage": None if gate is None else {
             **stage_dict(gate.stage),
             "blockers": [s.message for s in gate.shortfalls],
@@ -87,6 +108,7 @@ def assessment_dict(assessment: OrgAssessment, *, employees: bool = True) -> dic
                         "domain": s.requirement.domain,
                         "needed": s.needed,
                         "have": s.have,
+                        "certain": s.certain,
                         "message": s.message,
                     }
                     for s in g.shortfalls
@@ -101,6 +123,7 @@ def assessment_dict(assessment: OrgAssessment, *, employees: bool = True) -> dic
     }
     if employees:
         result["employees"] = score_dicts(assessment.scores, rubric)
+        result["teams"] = [_team_dict(t) for t in team_stages(assessment)]
     return result
 
 
@@ -138,6 +161,7 @@ def _profile_part(score: PersonScore, rubric: Rubric) -> dict[str, Any]:
         "domains": score.person.profile.as_dict(),
         "not_assessed": list(score.not_assessed),
         "next_level_gaps": dict(score.next_level_gaps),
+        "leads_at": score.leads_at or None,
     }
 
 
@@ -226,31 +250,55 @@ def _gaps_text(gaps: dict[str, int]) -> str:
     return ", ".join(f"{d} +{n}" for d, n in gaps.items()) or "-"
 
 
-def assessment_table(assessment: OrgAssessment) -> str:
-    """A terminal report: stage, blockers, warnings, level mix, coverage, then people."""
+def _team_name(team: str) -> str:
+    return team or "(no team)"
+
+
+def _assessment_report(assessment: OrgAssessment, markdown: bool) -> str:
     rubric = assessment.rubric
-    out = [
-        f"Stage {assessment.stage.number} of {rubric.max_stage}: {assessment.stage.name}"
-        f"  ({assessment.headcount} people, rubric {rubric.version})",
-        assessment.blockers_text(),
-        "",
-    ]
+    heading, bullet = ("## ", "- ") if markdown else ("", "  - ")
+    stage = assessment.stage
+    first = f"Stage {stage.number} of {rubric.max_stage}: {stage.name}"
+    size = (f"{assessment.headcount} people in the AI workforce, {assessment.total_headcount} in all, "
+            f"rubric {rubric.version}")
+    out = [f"# {first}", "", size, ""] if markdown else [f"{first}  ({size})"]
+    out += [assessment.blockers_text(), ""]
     if assessment.warnings:
-        out += ["Warnings"] + [f"  [{w.code}] {w.message}" for w in assessment.warnings] + [""]
-    out += ["Levels", _table(
-        ["level", "title", "people"],
-        [[f"L{lv}", rubric.level_title(lv), assessment.level_counts[lv]] for lv in LEVELS],
+        out += [f"{heading}Findings", "" if markdown else None, *(f"{bullet}{w.message}" for w in assessment.warnings), ""]
+    out += [f"{heading}Levels", "" if markdown else None, _table(
+        ["level", "title", "workforce", "everyone"],
+        [[f"L{lv}", rubric.level_title(lv), assessment.level_counts[lv], assessment.total_level_counts[lv]]
+         for lv in LEVELS], markdown,
     ), ""]
-    out += ["Domain coverage (people at or above each level)", _table(
+    out += [f"{heading}Domain coverage (AI workforce at or above each level)", "" if markdown else None, _table(
         ["domain", *(f"L{lv}+" for lv in range(1, MAX_LEVEL + 1))],
-        [[d, *assessment.coverage[d]] for d in DOMAINS],
+        [[rubric.domain(d).name, *assessment.coverage[d]] for d in DOMAINS], markdown,
     ), ""]
-    out += ["People", _table(
+    out += [f"{heading}Teams", "" if markdown else None, _table(
+        ["team", "workforce", "everyone", "stage", "could be", "blocked by"],
+        [[_team_name(t.team), t.assessment.headcount, t.assessment.total_headcount,
+          f"{t.assessment.stage.number} {t.assessment.stage.name}",
+          f"{t.assessment.possible_stage.number} {t.assessment.possible_stage.name}",
+          t.assessment.blockers_text()]
+         for t in team_stages(assessment)], markdown,
+    ), ""]
+    out += [f"{heading}People", "" if markdown else None, _table(
         ["id", "name", "team", "level", "to reach next level"],
-        [[s.person.employee_id, s.person.name, s.person.team, f"L{s.level}", _gaps_text(dict(s.next_level_gaps))]
-         for s in assessment.scores],
+        [[s.person.employee_id, s.person.name, s.person.team,
+          f"L{s.level}" + (f" (leads at L{s.leads_at})" if s.leads_at else ""), _gaps_text(dict(s.next_level_gaps))]
+         for s in assessment.scores], markdown,
     )]
-    return "\n".join(out) + "\n"
+    return "\n".join(line for line in out if line is not None) + "\n"
+
+
+def assessment_table(assessment: OrgAssessment) -> str:
+    """A terminal report: stage, blockers, findings, level mix, coverage, teams, then people."""
+    return _assessment_report(assessment, markdown=False)
+
+
+def assessment_markdown(assessment: OrgAssessment) -> str:
+    """The terminal report as Markdown (`assess --format md`)."""
+    return _assessment_report(assessment, markdown=True)
 
 
 def _quarters(start: int | None, end: int | None) -> str:

@@ -44,7 +44,10 @@ def test_assess_json_has_the_contracted_keys(seed_assessment):
     data = seed_assessment
     assert {"stage", "level_counts", "operationalization_gap", "warnings", "employees", "domain_coverage"} <= set(data)
     assert data["stage"] == {**data["stage"], "number": 2, "name": "Pilots"}
-    assert sum(data["level_counts"].values()) == len(data["employees"]) == 80
+    # level_counts count the AI workforce the gates read (issue 10); total_headcount counts everyone.
+    assert sum(data["level_counts"].values()) == data["headcount"] == 50
+    assert data["total_headcount"] == len(data["employees"]) == 80
+    assert {t["team"] for t in data["teams"]} == {"apps", "data", "operations", "platform", "product", "strategy"}
     assert data["operationalization_gap"] is True
     assert {"code", "message"} == set(data["warnings"][0])
     employee = data["employees"][0]
@@ -82,11 +85,32 @@ def test_roadmap_json_has_the_contracted_keys():
 
 def test_assess_table_is_headed_and_aligned():
     out = run("assess", SEED_PEOPLE).stdout
-    assert out.startswith("Stage 2 of 5: Pilots  (80 people")
+    assert out.startswith("Stage 2 of 5: Pilots  (50 people in the AI workforce, 80 in all")
     levels = out.split("\nLevels\n")[1].split("\n\n")[0].splitlines()
-    assert levels[0].split() == ["level", "title", "people"] and len(levels) == 2 + 6
+    assert levels[0].split() == ["level", "title", "workforce", "everyone"] and len(levels) == 2 + 6
     title = levels[0].index("title")
     assert all(line[title - 2:title] == "  " and line[title] != " " for line in levels)  # columns line up
+
+
+def test_assess_shows_each_teams_stage_beside_the_organisations_and_findings_without_codes():
+    out = run("assess", SEED_PEOPLE).stdout
+    teams = out.split("\nTeams\n")[1].split("\n\n")[0].splitlines()
+    assert teams[0].split()[:5] == ["team", "workforce", "everyone", "stage", "could"]
+    rows = {line.split()[0]: line for line in teams[2:]}
+    assert set(rows) == {"apps", "data", "operations", "platform", "product", "strategy"}
+    assert "2 Pilots" in rows["platform"]
+    assert "Nobody here is on a track that builds or runs AI systems" in rows["strategy"]
+    findings = out.split("\nFindings\n")[1].split("\n\n")[0]
+    assert "operationalization_gap" not in findings and "[" not in findings
+    assert findings.startswith("  - 26 builders at L2+ but only 1 at L3+")
+
+
+def test_assess_markdown_has_headed_sections_and_tables():
+    out = run("assess", SEED_PEOPLE, "--format", "md").stdout
+    assert out.startswith("# Stage 2 of 5: Pilots\n\n50 people in the AI workforce, 80 in all")
+    for section in ("## Findings", "## Levels", "## Teams", "## People"):
+        assert f"\n{section}\n\n" in out
+    assert "\n| level | title" in out
 
 
 def test_plan_markdown_and_csv_are_readable():

@@ -21,6 +21,24 @@ def test_shipped_rubric_has_the_eaism_matrix_levels_and_tracks(rubric):
     assert {t.slug for t in rubric.tracks} == {"software_engineer", "product_manager", "data_professional", "business"}
 
 
+def test_shipped_rubric_reads_stages_on_the_tracks_that_build_ai(rubric):
+    assert set(rubric.workforce) == {"software_engineer", "data_professional", "product_manager"}
+    assert all(rubric.workforce.values())
+    assert not rubric.in_workforce("business")
+
+
+def test_shipped_stage_gates_ask_for_shares_and_never_more_than_one_person(rubric):
+    """A min_count above 1 would hold a small capable team back and make ten copies of a team climb."""
+    requirements = [r for s in rubric.stages for r in (*s.people, *s.coverage)]
+    assert requirements and all(r.min_count <= 1 for r in requirements)
+
+
+def test_a_rubric_without_a_workforce_table_counts_every_track(rubric_data):
+    del rubric_data["workforce"]
+    assert set(parse_rubric(rubric_data).workforce) == {
+        "software_engineer", "data_professional", "product_manager", "business"}
+
+
 def test_shipped_rubric_keeps_the_matrix_na_cells(rubric):
     na = {(d.slug, lv) for d in rubric.domains for lv in range(1, 6) if not d.applies_at(lv)}
     assert na == {
@@ -103,6 +121,18 @@ BROKEN = {
     "senior level out of range": (_set("rules.senior_strategy_level", 9), "rules.senior_strategy_level"),
     "negative builders": (_set("rules.min_builders_before_l3", -1), "rules.min_builders_before_l3"),
     "missing rubric name": (_set("rubric.name", _DELETE), "rubric.name"),
+    "track in neither workforce list": (_set("workforce.outside", {}), "workforce.tracks.business"),
+    "track in both workforce lists": (_set("workforce.outside.software_engineer", "x"),
+                                      "workforce.tracks.software_engineer"),
+    "unknown workforce track": (_set("workforce.tracks.designer", "x"), "workforce.tracks.designer"),
+    "workforce track without a why": (_set("workforce.tracks.product_manager", ""),
+                                      "workforce.tracks.product_manager"),
+    "empty workforce": (_set("workforce", {"tracks": {}, "outside": dict.fromkeys(
+        ["software_engineer", "product_manager", "data_professional", "business"], "x")}), "workforce.tracks"),
+    "leadership level 1": (_set("rules.leadership_level", 1), "rules.leadership_level"),
+    "thin share above 1": (_set("signals.thin_l3_share", 1.5), "signals.thin_l3_share"),
+    "signal level 7": (_set("signals.prompting_alone_level", 7), "signals.prompting_alone_level"),
+    "unknown signal": (_set("signals.vibes", 1), "signals.vibes"),
 }
 
 

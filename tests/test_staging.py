@@ -63,8 +63,8 @@ def test_the_blockers_name_the_gate_and_what_nobody_covers(rubric, make_org):
     assessment = assess_org(rubric, make_org({1: 10, 2: 8}))
     text = assessment.blockers_text()
     assert text.startswith("Stage 3 (Production) needs 2 more people at L3+ (has 0 of 2)")
-    assert "nobody is L3+ in observability (needs 2)" in text
-    assert "nobody is L3+ in evaluation (needs 2)" in text
+    assert "nobody is L3+ in Observability (needs 1)" in text
+    assert "nobody is L3+ in RAG & retrieval (needs 1)" in text
 
 
 def test_an_organisation_in_production_has_no_operationalization_gap(rubric, make_org):
@@ -86,7 +86,7 @@ def test_a_platform_organisation_with_architects_is_not_top_heavy(rubric, make_o
 def test_senior_strategy_profiles_without_an_l3_foundation_are_top_heavy(rubric, make_org, make_person):
     people = make_org({1: 10, 2: 6}) + [make_person("business", employee_id="CAIO", **STRATEGIST)]
     assessment = assess_org(rubric, people)
-    assert codes(assessment) == ["operationalization_gap", "top_heavy"]
+    assert codes(assessment) == ["operationalization_gap", "top_heavy", "leadership_profile"]
     assert "1 senior strategy profile (Person 17)" in assessment.warnings[1].message
 
 

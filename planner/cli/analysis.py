@@ -41,7 +41,7 @@ def _rubric_and_people(file: str | None, organisation: str | None, rubric_path: 
 
 @click.command()
 @PEOPLE_FILE
-@click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["json", "md", "table"]), default="table", show_default=True)
 @ORG_OPTION
 @rubric_option
 @collector_paused()
@@ -50,12 +50,16 @@ def assess(file: str | None, fmt: str, organisation: str | None, rubric_path: st
 
     FILE is a CSV (employee_id,name,email,team,track,manager_id and the eight
     domain columns, levels 0-5, blank for not assessed) or a JSON list of the same.
-    Without FILE, the organisation stored in the database is assessed.
+    Without FILE, the organisation stored in the database is assessed. The stage
+    is read on the AI workforce (the rubric's [workforce] tracks); each team's own
+    stage is shown beside the organisation's.
     """
     rubric, people = _rubric_and_people(file, organisation, rubric_path)
     assessment = assess_org(rubric, people)
     if fmt == "json":
         emit_json(reports.assessment_dict(assessment))
+    elif fmt == "md":
+        click.echo(reports.assessment_markdown(assessment), nl=False)
     else:
         click.echo(reports.assessment_table(assessment), nl=False)
 

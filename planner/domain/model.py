@@ -23,6 +23,7 @@ __all__ = [
     "Profile",
     "Requirement",
     "Rubric",
+    "Signals",
     "StageSpec",
     "Team",
     "TrackSpec",
@@ -182,6 +183,12 @@ class Requirement:
     domain: str | None = None
 
     def needed(self, headcount: int) -> int:
+        """People this requirement asks for in a workforce of `headcount` people.
+
+        With ``min_count`` at most 1 the answer scales with the organisation: ten
+        copies of a team need exactly ten times what one copy needs, so duplicating
+        an organisation never changes whether it meets the requirement.
+        """
         # Round before ceil so 0.1 * 70 is 7, not 8, despite binary floating point.
         return max(self.min_count, ceil(round(self.min_share * headcount, 9)))
 
@@ -230,6 +237,26 @@ class TrackSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class Signals:
+    """Thresholds of the findings the assessment raises besides the stage gates (``[signals]``)."""
+
+    #: At stage 3 or above, the L3 share is thin when fewer than this share of the builders (L2+) hold L3+.
+    thin_l3_share: float = 0.33
+    #: Prompting as a standalone role: prompting at or above this level...
+    prompting_alone_level: int = 3
+    #: ...while every other assessed domain is at or below this level.
+    prompting_alone_others: int = 1
+    #: The platform myth: APIs & integration at or above this level...
+    platform_api_level: int = 3
+    #: ...while evaluation and observability are both assessed and at or below this level.
+    platform_depth_max: int = 1
+    #: The chatbot myth: people below L3 with APIs & integration and retrieval at or above this level.
+    chatbot_level: int = 3
+    #: Literacy (L1+) across everyone, AI workforce or not, below which the report says so.
+    literacy_share: float = 0.5
+
+
+@dataclass(frozen=True, slots=True)
 class Rubric:
     """The whole tunable model, as loaded from ``rubrics/eaism.toml``."""
 
@@ -247,6 +274,12 @@ class Rubric:
     min_builders_before_l3: int = 2
     #: Effort added when a roadmap step changes track.
     track_switch_effort: float = 2.0
+    #: Tracks whose people form the AI workforce the stage gates are measured against, with why each counts.
+    workforce: Mapping[str, str] = field(default_factory=lambda: frozen_mapping(dict.fromkeys(TRACKS, "")))
+    #: A profile meeting this level's rule on its own, without the levels beneath, reads as a leadership
+    #: profile: it counts toward stage gates at this level and above (``None``: no leadership reading).
+    leadership_level: int | None = None
+    signals: Signals = field(default_factory=Signals)
     _index: Mapping[str, Mapping] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -294,6 +327,10 @@ class Rubric:
 
     def has_track(self, slug: str) -> bool:
         return slug in self._index["track"]
+
+    def in_workforce(self, track: str) -> bool:
+        """Whether people on `track` are part of the AI workforce the stage gates read."""
+        return track in self.workforce
 
     def level_title(self, number: int) -> str:
         return "No AI level yet" if number == 0 else self.level(number).title

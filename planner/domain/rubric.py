@@ -20,6 +20,7 @@ from planner.domain.model import (
     Profile,
     Requirement,
     Rubric,
+    Signals,
     StageSpec,
     TrackSpec,
     frozen_mapping,
@@ -285,6 +286,59 @@ def _parse_tracks(data: Mapping, levels_ok) -> tuple[TrackSpec, ...]:
     return tuple(specs)
 
 
+def _parse_workforce(data: Mapping) -> Mapping[str, str]:
+    """``[workforce]``: every track is either in the AI workforce (``tracks``) or outside it, each with a why."""
+    table = _get(data, "workforce", "", dict, None)
+    if table is None:  # a rubric without the table counts every track, as before it existed
+        return frozen_mapping(dict.fromkeys(TRACKS, ""))
+    _only(table, {"tracks", "outside"}, "workforce")
+    sides = {}
+    for side in ("tracks", "outside"):
+        entries = _get(table, side, "workforce", dict, {})
+        for slug in entries:
+            if slug not in TRACKS:
+                raise RubricError(f"workforce.{side}.{slug}", f"unknown track (known: {', '.join(TRACKS)})")
+            _get(entries, slug, f"workforce.{side}", str)
+        sides[side] = entries
+    for slug in TRACKS:
+        if (slug in sides["tracks"]) == (slug in sides["outside"]):
+            where = "both lists" if slug in sides["tracks"] else "neither list"
+            raise RubricError(f"workforce.tracks.{slug}",
+                              f"is in {where}; put each track in workforce.tracks or workforce.outside, with a why")
+    if not sides["tracks"]:
+        raise RubricError("workforce.tracks", "name at least one track whose people work on AI systems")
+    return frozen_mapping({slug: sides["tracks"][slug] for slug in TRACKS if slug in sides["tracks"]})
+
+
+def _share(table: Mapping, key: str, path: str, default: float) -> float:
+    value = float(_get(table, key, path, (int, float), default))
+    if not 0.0 <= value <= 1.0:
+        raise RubricError(f"{path}.{key}", "must be a share from 0 to 1")
+    return value
+
+
+def _level(table: Mapping, key: str, path: str, default: int, low: int = 0) -> int:
+    value = _get(table, key, path, int, default)
+    if not low <= value <= MAX_LEVEL:
+        raise RubricError(f"{path}.{key}", f"must be {low} to {MAX_LEVEL}")
+    return value
+
+
+def _parse_signals(data: Mapping) -> Signals:
+    table = _get(data, "signals", "", dict, {})
+    defaults = Signals()
+    _only(table, set(Signals.__dataclass_fields__), "signals")
+    return Signals(
+        thin_l3_share=_share(table, "thin_l3_share", "signals", defaults.thin_l3_share),
+        prompting_alone_level=_level(table, "prompting_alone_level", "signals", defaults.prompting_alone_level, 1),
+        prompting_alone_others=_level(table, "prompting_alone_others", "signals", defaults.prompting_alone_others),
+        platform_api_level=_level(table, "platform_api_level", "signals", defaults.platform_api_level, 1),
+        platform_depth_max=_level(table, "platform_depth_max", "signals", defaults.platform_depth_max),
+        chatbot_level=_level(table, "chatbot_level", "signals", defaults.chatbot_level, 1),
+        literacy_share=_share(table, "literacy_share", "signals", defaults.literacy_share),
+    )
+
+
 def parse_rubric(data: Mapping) -> Rubric:
     """Validate parsed rubric data and build a `Rubric`.
 
@@ -293,11 +347,12 @@ def parse_rubric(data: Mapping) -> Rubric:
     # Imported here: scoring needs a Rubric, and parsing needs scoring to check the tracks.
     from planner.domain.scoring import earned_level, gaps_to
 
-    _only(data, {"rubric", "rules", "domains", "levels", "stages", "phases", "tracks"}, "")
+    _only(data, {"rubric", "rules", "workforce", "signals", "domains", "levels", "stages", "phases", "tracks"}, "")
     meta = _get(data, "rubric", "", dict)
     _only(meta, {"name", "version"}, "rubric")
     rules = _get(data, "rules", "", dict, {})
-    _only(rules, {"cumulative", "senior_strategy_level", "min_builders_before_l3", "track_switch_effort"}, "rules")
+    _only(rules, {"cumulative", "senior_strategy_level", "min_builders_before_l3", "track_switch_effort",
+                  "leadership_level"}, "rules")
     domains = _parse_domains(data)
     by_slug = {d.slug: d for d in domains}
     levels = _parse_levels(data, by_slug)
@@ -315,7 +370,12 @@ def parse_rubric(data: Mapping) -> Rubric:
         senior_strategy_level=_get(rules, "senior_strategy_level", "rules", int, 4),
         min_builders_before_l3=_get(rules, "min_builders_before_l3", "rules", int, 2),
         track_switch_effort=float(_get(rules, "track_switch_effort", "rules", (int, float), 2.0)),
+        workforce=_parse_workforce(data),
+        leadership_level=_get(rules, "leadership_level", "rules", int, None),
+        signals=_parse_signals(data),
     )
+    if base.leadership_level is not None and not 2 <= base.leadership_level <= MAX_LEVEL:
+        raise RubricError("rules.leadership_level", f"must be 2 to {MAX_LEVEL} (level 1 has nothing beneath it)")
     if not 1 <= base.senior_strategy_level <= MAX_LEVEL:
         raise RubricError("rules.senior_strategy_level", f"must be 1 to {MAX_LEVEL}")
     if base.min_builders_before_l3 < 0:

@@ -3,6 +3,12 @@
 A level is earned, not claimed: level L is held when every core domain of L is at
 >= L, enough of the domains the matrix defines at L are at >= L, and (when the
 rubric is cumulative) level L-1 is held too.
+
+Leadership profiles are read separately (``rules.leadership_level``): a chief AI
+officer whose strategy and governance cells meet the L5 rule, but who never did
+L3 engineering, holds the level their practice earns (often L2) *and* leads at
+L5. The level is what they can build; the leadership reading is what they can
+steer, and only counts toward stage gates at the leadership level and above.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from dataclasses import dataclass
 
 from planner.domain.model import DOMAINS, MAX_LEVEL, Person, Profile, Rubric
 
-__all__ = ["PersonScore", "earned_level", "gaps_to", "score_people", "score_person"]
+__all__ = ["PersonScore", "earned_level", "gaps_to", "leads_at", "score_people", "score_person"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +28,8 @@ class PersonScore:
     person: Person
     level: int
     next_level_gaps: Mapping[str, int]
+    #: The level this profile leads at without earning it (see the module docstring); 0 when none.
+    leads_at: int = 0
 
     @property
     def not_assessed(self) -> tuple[str, ...]:
@@ -44,6 +52,29 @@ def _earned(rubric: Rubric, values: Sequence[int]) -> int:
         elif rubric.cumulative:
             break
     return held
+
+
+def _meets(number: int, core: Sequence[int], applicable: Sequence[int], min_domains: int,
+           values: Sequence[int]) -> bool:
+    return all(values[i] >= number for i in core) and sum(values[i] >= number for i in applicable) >= min_domains
+
+
+def _leads_at(rubric: Rubric, values: Sequence[int], held: int) -> int:
+    """The highest level from ``rubric.leadership_level`` up whose rule `values` meet on their own, above `held`."""
+    if rubric.leadership_level is None:
+        return 0
+    for number, core, applicable, min_domains in reversed(rubric.level_rules):
+        if number <= held or number < rubric.leadership_level:
+            break
+        if _meets(number, core, applicable, min_domains, values):
+            return number
+    return 0
+
+
+def leads_at(rubric: Rubric, profile: Profile) -> int:
+    """The level `profile` leads at without earning it (0 if none); see the module docstring."""
+    values = _values(profile)
+    return _leads_at(rubric, values, _earned(rubric, values))
 
 
 def earned_level(rubric: Rubric, profile: Profile) -> int:
@@ -96,11 +127,12 @@ def _raises(rubric: Rubric, values: Sequence[int], held: int, target: int,
     return {DOMAINS[i]: new - old for i, (old, new) in enumerate(zip(values, work)) if new != old}
 
 
-def _score(rubric: Rubric, levels: Sequence[int | None]) -> tuple[int, dict[str, int]]:
-    """(level held, raises to hold the next one) for a profile's levels: what `gaps_to` answers, computed once."""
+def _score(rubric: Rubric, levels: Sequence[int | None]) -> tuple[int, dict[str, int], int]:
+    """(level held, raises to hold the next one, level led at) for a profile's levels, computed once."""
     values = [v or 0 for v in levels]
     level = _earned(rubric, values)
-    return level, _raises(rubric, values, level, level + 1, {}) if level < MAX_LEVEL else {}
+    gaps = _raises(rubric, values, level, level + 1, {}) if level < MAX_LEVEL else {}
+    return level, gaps, _leads_at(rubric, values, level)
 
 
 def score_person(rubric: Rubric, person: Person) -> PersonScore:
@@ -110,7 +142,7 @@ def score_person(rubric: Rubric, person: Person) -> PersonScore:
 def score_people(rubric: Rubric, people: Iterable[Person]) -> tuple[PersonScore, ...]:
     """Score many people, computing each distinct profile once (teams share profiles)."""
     # Keyed by the levels tuple, not the Profile: tuples hash and compare in C.
-    memo: dict[tuple[int | None, ...], tuple[int, Mapping[str, int]]] = {}
+    memo: dict[tuple[int | None, ...], tuple[int, Mapping[str, int], int]] = {}
     scores = []
     for person in people:
         levels = person.profile.levels

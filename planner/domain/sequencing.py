@@ -119,6 +119,8 @@ class _Workforce:
 
     def __init__(self, assessment: OrgAssessment) -> None:
         self.level_counts = list(assessment.level_counts)
+        #: People counted at a level only by their leadership reading (see `OrgAssessment.leader_counts`).
+        self.leaders = assessment.leader_counts
         #: Per domain, people at each level 0-5: recovered from the assessment's "at >= level" coverage.
         self.histogram = []
         for domain in DOMAINS:
@@ -130,7 +132,7 @@ class _Workforce:
         return sum(self.level_counts)
 
     def at_least(self, level: int) -> int:
-        return sum(self.level_counts[level:])
+        return sum(self.level_counts[level:]) + self.leaders[level]
 
     def covering(self, domain: str, level: int) -> int:
         return sum(self.histogram[DOMAINS.index(domain)][level:])
@@ -236,7 +238,7 @@ def plan_hiring(assessment: OrgAssessment, target_stage: int | None = None,
     target_spec = rubric.stage(target)
     workforce = _Workforce(assessment)
     by_level: dict[int, list] = {lv: [] for lv in range(MAX_LEVEL + 1)}
-    for score in assessment.scores:
+    for score in assessment.workforce:  # the gates count the AI workforce, so only its people can close them
         by_level[score.level].append(score)
     phases: list[Phase] = []
     quarter = 1
@@ -297,7 +299,7 @@ def plan_hiring(assessment: OrgAssessment, target_stage: int | None = None,
             quarter=start,
             end_quarter=end,
         ))
-    projected, _ = check_gates(rubric, workforce.level_counts, workforce.coverage())
+    projected, _ = check_gates(rubric, workforce.level_counts, workforce.coverage(), workforce.leaders)
     return HiringPlan(
         current_stage=assessment.stage,
         target_stage=target_spec,

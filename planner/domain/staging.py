@@ -1,33 +1,61 @@
-"""Aggregate scored people into an organisational stage, coverage and warnings.
+"""Aggregate scored people into an organisational stage, coverage and findings.
 
 Stages are gates: stage k is reached only when the requirements of stage k and
 of every stage below it are met. An organisation full of strategists but with no
 L3 engineers therefore stays at stage 2, however senior its leadership.
+
+Three rules keep the reading honest on organisations of any shape:
+
+* Gates are read on the **AI workforce** (``[workforce]`` in the rubric): people on
+  the tracks that build, run or own AI systems. Adding warehouse staff at L0 never
+  lowers the stage; literacy across everyone is reported beside it, not gated.
+* Gates ask for **shares** (and at most "at least one"), so ten copies of an
+  organisation sit at the same stage as one, and three capable people can pass.
+* A **blank cell is unknown, not zero**. Each gate is checked twice: on what is
+  known (blanks at 0) and on what could be (blanks at the top level). The stage is
+  the one the evidence proves; where the two readings differ the assessment says
+  what cannot be concluded and which domains to assess first, and it never claims
+  a shortfall in a domain that nobody assessed.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from operator import attrgetter
 
-from planner.domain.model import DOMAINS, LEVELS, MAX_LEVEL, Person, Requirement, Rubric, StageSpec, frozen_mapping
-from planner.domain.scoring import PersonScore, score_people
+from planner.domain.model import (
+    DOMAINS,
+    LEVELS,
+    MAX_LEVEL,
+    Person,
+    Profile,
+    Requirement,
+    Rubric,
+    StageSpec,
+    frozen_mapping,
+)
+from planner.domain.scoring import PersonScore, earned_level, leads_at, score_people
 
 __all__ = [
+    "Evidence",
     "Finding",
     "GateCheck",
     "OrgAssessment",
     "Shortfall",
+    "TeamStage",
     "assess_org",
     "check_gates",
+    "team_stages",
 ]
+
+_LEVELS_OF = attrgetter("profile.levels")
 
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """A warning with a stable ``code`` that tools can match on, and a message people read."""
+    """A finding with a stable ``code`` that tools can match on, and a message people read."""
 
     code: str
     message: str
@@ -35,25 +63,45 @@ class Finding:
 
 @dataclass(frozen=True, slots=True)
 class Shortfall:
-    """One unmet requirement of a stage gate."""
+    """One unmet requirement of a stage gate.
+
+    `have` counts what the evidence shows; `possible` what there could be if every
+    blank cell turned out at the top level. When `possible` reaches `needed` the
+    shortfall is not certain: nobody can say yet whether the requirement is met.
+    """
 
     requirement: Requirement
     needed: int
     have: int
+    possible: int | None = None
+    #: The domain's name as people read it (the requirement keeps the slug).
+    domain_name: str = ""
 
     @property
     def missing(self) -> int:
         return self.needed - self.have
 
     @property
+    def certain(self) -> bool:
+        return self.possible is None or self.possible < self.needed
+
+    @property
     def message(self) -> str:
         req = self.requirement
-        if req.domain is None:
+        domain = self.domain_name or req.domain
+        if not self.certain:
+            unknown = self.possible - self.have
+            who = "1 person is" if self.needed == 1 else f"{self.needed} people are"
+            if domain is None:
+                return (f"cannot tell yet whether {who} at L{req.level}+: {self.have} known, and up to "
+                        f"{unknown} more could be once their blank domains are assessed")
+            return f"cannot tell yet whether {who} L{req.level}+ in {domain}: {self.have} known, {unknown} not assessed"
+        if domain is None:
             who = f"{self.missing} more {'person' if self.missing == 1 else 'people'} at L{req.level}+"
             return f"needs {who} (has {self.have} of {self.needed})"
         if self.have == 0:
-            return f"nobody is L{req.level}+ in {req.domain} (needs {self.needed})"
-        return f"needs {self.missing} more at L{req.level}+ in {req.domain} (has {self.have} of {self.needed})"
+            return f"nobody is L{req.level}+ in {domain} (needs {self.needed})"
+        return f"needs {self.missing} more at L{req.level}+ in {domain} (has {self.have} of {self.needed})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +111,29 @@ class GateCheck:
 
     @property
     def met(self) -> bool:
+        """Met on the evidence."""
         return not self.shortfalls
+
+    @property
+    def undetermined(self) -> bool:
+        """Not met on the evidence, but every shortfall could close once blank cells are assessed."""
+        return bool(self.shortfalls) and not any(s.certain for s in self.shortfalls)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """The counts a gate check reads, for one reading of the blank cells.
+
+    ``leaders[L]`` counts people who reach L only by their leadership reading
+    (`PersonScore.leads_at`); they count toward requirements at L, not below.
+    """
+
+    level_counts: Sequence[int]
+    coverage: Mapping[str, Sequence[int]]
+    leaders: Sequence[int] = (0,) * len(LEVELS)
+
+    def at_least(self, level: int) -> int:
+        return sum(self.level_counts[level:]) + self.leaders[level]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,22 +141,47 @@ class OrgAssessment:
     """Where an organisation stands, and why it stands there."""
 
     rubric: Rubric
+    #: Everyone, AI workforce or not.
     scores: tuple[PersonScore, ...]
+    #: The stage the evidence proves.
     stage: StageSpec
     gates: tuple[GateCheck, ...]
-    #: People holding exactly each level 0..5.
+    #: People of the AI workforce holding exactly each level 0..5.
     level_counts: tuple[int, ...]
-    #: Per domain, how many people are at >= each level 1..5 (index 0 is level 1).
+    #: Per domain, how many of the AI workforce are at >= each level 1..5 (index 0 is level 1).
     coverage: Mapping[str, tuple[int, ...]]
     warnings: tuple[Finding, ...]
+    #: The stage the organisation could be at if every blank cell turned out at the top level.
+    possible_stage: StageSpec | None = None
+    #: The people the gates are measured against (see `Rubric.workforce`).
+    workforce: tuple[PersonScore, ...] = ()
+    #: Per level, AI workforce people counted there only by their leadership reading (see `Evidence`).
+    leader_counts: tuple[int, ...] = (0,) * len(LEVELS)
+    #: Per domain, AI workforce people whose cell is blank.
+    blank_counts: Mapping[str, int] = field(default_factory=frozen_mapping)
+    #: Domains whose blank cells leave some gate undecided, most decisive first: assess these before
+    #: acting on advice about them.
+    unassessed_domains: tuple[str, ...] = ()
+    #: People holding exactly each level 0..5, across everyone.
+    total_level_counts: tuple[int, ...] = (0,) * len(LEVELS)
 
     @property
     def headcount(self) -> int:
+        """The AI workforce: the headcount the gates' shares are measured against."""
+        return sum(self.level_counts)
+
+    @property
+    def total_headcount(self) -> int:
+        """Everyone, AI workforce or not."""
         return len(self.scores)
 
     def at_least(self, level: int) -> int:
-        """How many people hold `level` or above."""
+        """How many people of the AI workforce hold `level` or above."""
         return sum(self.level_counts[level:])
+
+    @property
+    def evidence(self) -> Evidence:
+        return Evidence(self.level_counts, self.coverage, self.leader_counts)
 
     @property
     def next_gate(self) -> GateCheck | None:
@@ -99,30 +194,60 @@ class OrgAssessment:
 
     def blockers_text(self) -> str:
         gate = self.next_gate
+        if not self.headcount and self.total_headcount:
+            return "Nobody here is on a track that builds or runs AI systems, so no stage gate applies."
         if gate is None:
             return "The organisation meets every stage gate."
         parts = "; ".join(s.message for s in gate.shortfalls)
         return f"Stage {gate.stage.number} ({gate.stage.name}) {parts}."
 
 
-def _count_levels(scores: Iterable[PersonScore]) -> tuple[int, ...]:
+@dataclass(frozen=True, slots=True)
+class TeamStage:
+    """One team's stage, read on its own AI workforce with the organisation's rubric."""
+
+    team: str
+    assessment: OrgAssessment
+
+
+def _count_levels_of(levels: Iterable[int]) -> tuple[int, ...]:
     counts = [0] * len(LEVELS)
-    for score in scores:
-        counts[score.level] += 1
+    for level in levels:
+        counts[level] += 1
     return tuple(counts)
 
 
-def _profile_counts(people: Iterable[Person]) -> Counter[tuple[int | None, ...]]:
-    """How many people have each distinct levels tuple: teams share profiles, so there are far fewer."""
-    return Counter(map(attrgetter("profile.levels"), people))
+def _count_levels(scores: Iterable[PersonScore]) -> tuple[int, ...]:
+    return _count_levels_of(map(attrgetter("level"), scores))
 
 
-def _coverage(profile_counts: Mapping[tuple[int | None, ...], int]) -> dict[str, tuple[int, ...]]:
-    """Per domain, people at >= each level; built from one histogram pass over the distinct profiles."""
+def _best_readings(rubric: Rubric, known: Mapping[tuple[int | None, ...], tuple[int, int]]
+                   ) -> dict[tuple[int | None, ...], tuple[int, int]]:
+    """Per distinct profile, (level, leads at) if every blank cell were at the top level."""
+    best = {}
+    for levels, reading in known.items():
+        if None in levels:
+            top = Profile(tuple(MAX_LEVEL if v is None else v for v in levels))
+            reading = (earned_level(rubric, top), leads_at(rubric, top))
+        best[levels] = reading
+    return best
+
+
+def _count_leaders(scores: Iterable[tuple[int, int]]) -> tuple[int, ...]:
+    """Per level L, people with ``level < L <= leads_at``, from (level, leads_at) pairs."""
+    counts = [0] * len(LEVELS)
+    for level, leads in scores:
+        for above in range(level + 1, leads + 1):
+            counts[above] += 1
+    return tuple(counts)
+
+
+def _coverage(profile_counts: Mapping[tuple[int | None, ...], int], blank: int = 0) -> dict[str, tuple[int, ...]]:
+    """Per domain, people at >= each level, reading blank cells as `blank`; one pass over distinct profiles."""
     histogram = [[0] * (MAX_LEVEL + 1) for _ in DOMAINS]
     for levels, count in profile_counts.items():
         for i, value in enumerate(levels):
-            histogram[i][value or 0] += count
+            histogram[i][blank if value is None else value] += count
     coverage = {}
     for domain, counts in zip(DOMAINS, histogram):
         running, at_least = 0, []
@@ -133,91 +258,245 @@ def _coverage(profile_counts: Mapping[tuple[int | None, ...], int]) -> dict[str,
     return coverage
 
 
-def check_gates(
-    rubric: Rubric, level_counts: Sequence[int], coverage: Mapping[str, Sequence[int]]
-) -> tuple[StageSpec, tuple[GateCheck, ...]]:
+def check_gates(rubric: Rubric, level_counts: Sequence[int], coverage: Mapping[str, Sequence[int]],
+                leaders: Sequence[int] | None = None,
+                possible: Evidence | None = None) -> tuple[StageSpec, tuple[GateCheck, ...]]:
     """Return the stage reached and the check of every gate, from counts alone.
 
     Separated from `assess_org` so the sequencer can test projected counts cheaply.
+    `level_counts` and `coverage` are the AI workforce's; their total is the
+    headcount the gates' shares apply to. `possible` is the reading with every
+    blank cell at the top level: shortfalls it would close are marked not certain.
     """
+    known = Evidence(level_counts, coverage, leaders or (0,) * len(LEVELS))
     headcount = sum(level_counts)
     gates = []
     for stage in rubric.stages:
         shortfalls = []
-        for req in stage.people:
-            needed, have = req.needed(headcount), sum(level_counts[req.level:])
+        for req in (*stage.people, *stage.coverage):
+            needed = req.needed(headcount)
+            if req.domain is None:
+                have = known.at_least(req.level)
+                could = None if possible is None else possible.at_least(req.level)
+            else:
+                have = known.coverage[req.domain][req.level - 1]
+                could = None if possible is None else possible.coverage[req.domain][req.level - 1]
             if have < needed:
-                shortfalls.append(Shortfall(req, needed, have))
-        for req in stage.coverage:
-            needed, have = req.needed(headcount), coverage[req.domain][req.level - 1]
-            if have < needed:
-                shortfalls.append(Shortfall(req, needed, have))
+                name = rubric.domain(req.domain).name if req.domain else ""
+                shortfalls.append(Shortfall(req, needed, have, could, name))
         gates.append(GateCheck(stage, tuple(shortfalls)))
+    return _reached(rubric, gates, lambda g: g.met), tuple(gates)
+
+
+def _reached(rubric: Rubric, gates: Iterable[GateCheck], passes) -> StageSpec:
     reached = rubric.stages[0]
     for gate in gates:
-        if not gate.met:
+        if not passes(gate):
             break
         reached = gate.stage
-    return reached, tuple(gates)
+    return reached
 
 
 def _l3_gate(gates: Sequence[GateCheck]) -> GateCheck | None:
-    """The first gate that asks for L3 capacity (stage 3 by default), if it lacks some.
+    """The first gate that asks for L3 capacity (stage 3 by default).
 
     That gate is the operationalisation crossing. Later stages asking for more L3
     people measure growth beyond production, not the gap.
     """
-    first = next((g for g in gates if any(r.level == 3 for r in (*g.stage.people, *g.stage.coverage))), None)
-    if first is not None and any(s.requirement.level == 3 for s in first.shortfalls):
-        return first
-    return None
+    return next((g for g in gates if any(r.level == 3 for r in (*g.stage.people, *g.stage.coverage))), None)
 
 
-def _warnings(rubric: Rubric, scores: Sequence[PersonScore], level_counts: Sequence[int],
-              gates: Sequence[GateCheck], profile_counts: Mapping[tuple[int | None, ...], int]) -> list[Finding]:
+def _names(scores: Sequence[PersonScore]) -> str:
+    names = ", ".join(s.person.name for s in scores[:3])
+    return names + (f" and {len(scores) - 3} more" if len(scores) > 3 else "")
+
+
+def _people(n: int) -> str:
+    return f"{n} {'person' if n == 1 else 'people'}"
+
+
+def _verb(people: Sequence, one: str, many: str) -> str:
+    return one if len(people) == 1 else many
+
+
+def _matching(scores: Sequence[PersonScore], test) -> list[PersonScore]:
+    """The scores whose profile passes `test`, judged once per distinct profile."""
+    verdicts: dict[tuple[int | None, ...], bool] = {}
+    for levels in set(map(_LEVELS_OF, map(attrgetter("person"), scores))):
+        verdicts[levels] = test(levels)
+    if not any(verdicts.values()):
+        return []
+    return [s for s in scores if verdicts[s.person.profile.levels]]
+
+
+def _known(levels: Sequence[int | None], positions: Iterable[int]) -> bool:
+    return all(levels[i] is not None for i in positions)
+
+
+_I = {d: i for i, d in enumerate(DOMAINS)}
+
+
+def _myths(rubric: Rubric, a: OrgAssessment) -> list[Finding]:
+    """The article's three myths, raised only where assessed cells show them."""
+    signals, found = rubric.signals, []
+    prompt = _I["prompting"]
+    others = [i for i in range(len(DOMAINS)) if i != prompt]
+    alone = _matching(a.scores, lambda levels: (levels[prompt] or 0) >= signals.prompting_alone_level
+                      and _known(levels, others) and all(levels[i] <= signals.prompting_alone_others for i in others))
+    if alone:
+        found.append(Finding(
+            "prompting_alone",
+            f"{_people(len(alone))} ({_names(alone)}) {'is' if len(alone) == 1 else 'are'} strong at prompting "
+            f"(L{signals.prompting_alone_level} or above) with no other AI skill above L{signals.prompting_alone_others}. "
+            "Prompting on its own is a consumer skill, not a specialism: what it produces reaches users only "
+            "when systems engineers build evaluation and reliability around it. Grow these people toward "
+            "building (APIs, retrieval) or toward evaluation.",
+        ))
+    production = _l3_gate(a.gates)
+    if production is None or production.met:
+        return found
+    chat, hardening = (_I["apis_integration"], _I["rag_retrieval"]), (_I["evaluation"], _I["observability"], _I["security"])
+    chatbots = _matching([s for s in a.workforce if s.level < 3], lambda levels: _known(levels, hardening)
+                         and all((levels[i] or 0) >= signals.chatbot_level for i in chat))
+    if chatbots:
+        found.append(Finding(
+            "chatbot_is_not_maturity",
+            f"{_people(len(chatbots))} ({_names(chatbots)}) {_verb(chatbots, 'builds', 'build')} well with model "
+            f"APIs and retrieval (L{signals.chatbot_level} or above) but {_verb(chatbots, 'holds', 'hold')} no L3: "
+            "evaluation, observability or security is below it. A chatbot over company data is builder work. It shows the team can put AI into a product, "
+            "not that it can measure, secure and run it for real users over time, so do not read the chatbots "
+            "as production maturity.",
+        ))
+    depth = (_I["evaluation"], _I["observability"])
+    chatting = set(map(id, chatbots))
+    buyers = [s for s in _matching(a.workforce, lambda levels: _known(levels, depth)
+                                   and (levels[_I["apis_integration"]] or 0) >= signals.platform_api_level
+                                   and all(levels[i] <= signals.platform_depth_max for i in depth))
+              if id(s) not in chatting]
+    if buyers:
+        found.append(Finding(
+            "platform_without_depth",
+            f"{_people(len(buyers))} ({_names(buyers)}) {_verb(buyers, 'works', 'work')} with model APIs at "
+            f"L{signals.platform_api_level} or above, but evaluation and observability are assessed at L{signals.platform_depth_max} or "
+            "below, and the organisation has not reached production. A model platform supplies API access and "
+            "some guardrails; it does not supply the evaluation pipelines, tracing, fallbacks and cost controls "
+            "that make a system dependable. Someone still has to build those.",
+        ))
+    return found
+
+
+def _findings(a: OrgAssessment, possible: Evidence, everyone_possible_l1: int) -> list[Finding]:
+    rubric = a.rubric
     found: list[Finding] = []
-    if not scores:
+    if not a.scores:
         return [Finding("empty_organisation", "No people to assess yet.")]
-    builders = sum(level_counts[2:])
-    l3_people = sum(level_counts[3:])
-    l3_gate = _l3_gate(gates)
-    if builders == 0:
+    if not a.workforce:
+        tracks = ", ".join(rubric.track(t).name.lower() + "s" for t in rubric.workforce if rubric.has_track(t))
+        return [Finding(
+            "no_ai_workforce",
+            f"None of the {_people(a.total_headcount)} is on a track that builds or runs AI systems ({tracks}), "
+            "so the stage reads as 1. Check each person's track.",
+        )]
+    builders = a.at_least(2)
+    l3_people = a.at_least(3)
+    production = _l3_gate(a.gates)
+    certain_l3 = [] if production is None else [
+        s for s in production.shortfalls if s.requirement.level == 3 and s.certain]
+    if possible.at_least(2) == 0:
         found.append(Finding(
             "no_builders",
-            "Nobody holds L2 (AI Builder): there is no capacity to prototype, so no pilot can start. "
-            "Grow builders before anything else.",
+            "Nobody in the AI workforce holds L2 (AI Builder): there is no capacity to prototype, so no pilot "
+            "can start. Grow builders before anything else.",
         ))
-    elif l3_gate is not None:
-        shortfalls = [s for s in l3_gate.shortfalls if s.requirement.level == 3]
-        detail = "; ".join(s.message for s in shortfalls)
+    elif certain_l3 and builders:
+        detail = "; ".join(s.message for s in certain_l3)
         found.append(Finding(
             "operationalization_gap",
             f"{builders} builder{'s' if builders != 1 else ''} at L2+ but only {l3_people} at L3+: "
-            f"stage {l3_gate.stage.number} {detail}. Pilots will pile up without reaching production.",
+            f"stage {production.stage.number} {detail}. Pilots will pile up without reaching production.",
         ))
-    senior = [] if l3_gate is None else [  # only the operationalisation gap makes them a warning
-        s for s in scores
-        if s.level >= 4
-        or s.person.profile.value("strategy") >= rubric.senior_strategy_level
-        or s.person.profile.value("governance") >= rubric.senior_strategy_level
+    if production is not None and a.stage.number >= production.stage.number and builders:
+        thin = rubric.signals.thin_l3_share
+        if possible.at_least(3) < thin * builders:
+            found.append(Finding(
+                "thin_l3_share",
+                f"Only {l3_people} of {builders} builders ({l3_people / builders:.0%}) hold L3 or above. The "
+                f"organisation passes the production gate, but systems engineers are meant to carry this stage; "
+                f"below {thin:.0%} of the builders, each of them hardens the work of many others and pilots "
+                "queue for them. Grow L3 engineers before widening the platform.",
+            ))
+    senior_level = rubric.senior_strategy_level
+    senior = [] if not certain_l3 else [  # only a certain operationalisation gap makes them a warning
+        s for s in a.scores
+        if s.level < 3 and (s.leads_at or s.person.profile.value("strategy") >= senior_level
+                            or s.person.profile.value("governance") >= senior_level)
     ]
     if senior:
-        names = ", ".join(s.person.name for s in senior[:3]) + (f" and {len(senior) - 3} more" if len(senior) > 3 else "")
         found.append(Finding(
             "top_heavy",
-            f"{len(senior)} senior strategy profile{'s' if len(senior) != 1 else ''} ({names}) "
+            f"{len(senior)} senior strategy profile{'s' if len(senior) != 1 else ''} ({_names(senior)}) "
             f"without an L3 foundation beneath: strategy has no production systems to run on. "
             "Hold further senior strategy hires until L3 capacity exists.",
         ))
-    # A levels tuple holding None has a domain not assessed (see `Profile.not_assessed`).
-    unassessed = sum(count for levels, count in profile_counts.items() if None in levels)
+    leaders = [s for s in a.scores if s.leads_at]
+    if leaders:
+        top = max(s.leads_at for s in leaders)
+        found.append(Finding(
+            "leadership_profile",
+            f"{_names(leaders)} {'reads as a leader' if len(leaders) == 1 else 'read as leaders'}: strategy and "
+            f"governance meet the L{top} rule on their own, though their own practice holds a lower level. "
+            "Leaders count toward the "
+            f"leadership requirements of stage {top} and above, which only open once the lower stages are met, "
+            "and never toward the L3 engineering the stages beneath ask for.",
+        ))
+    found += _myths(rubric, a)
+    share = rubric.signals.literacy_share
+    if a.total_headcount > a.headcount and everyone_possible_l1 < share * a.total_headcount:
+        literate = sum(a.total_level_counts[1:])
+        found.append(Finding(
+            "literacy_everyone",
+            f"Across all {a.total_headcount} people, {literate} ({literate / a.total_headcount:.0%}) hold L1 or "
+            f"above. The stage is read on the {a.headcount} people of the AI workforce, so this does not lower it, "
+            "but literacy across the whole organisation is the first phase of the hiring sequence.",
+        ))
+    if a.possible_stage is not None and a.possible_stage.number > a.stage.number:
+        domains = [rubric.domain(d).name for d in a.unassessed_domains]
+        first = ", ".join(domains[:2]) or "the blank domains"
+        blanks = ", ".join(f"{rubric.domain(d).name} for {a.blank_counts[d]}" for d in a.unassessed_domains[:3])
+        found.append(Finding(
+            "evidence_missing",
+            f"The evidence proves stage {a.stage.number}, and the organisation could be as high as stage "
+            f"{a.possible_stage.number}: cells are blank ({blanks} of the {a.headcount} people in the AI "
+            f"workforce). Assess {first} first. Until then no gap is claimed in a domain nobody assessed, and "
+            "advice about those domains is conditional.",
+        ))
+    unassessed = sum(1 for s in a.scores if None in s.person.profile.levels)
     if unassessed:
         found.append(Finding(
             "not_assessed",
-            f"{unassessed} {'person has' if unassessed == 1 else 'people have'} domains not yet assessed; "
-            "they count as 0 until someone assesses them.",
+            f"{_people(unassessed)} {'has' if unassessed == 1 else 'have'} domains not yet assessed. The stage "
+            "counts only what is known, and no gap is claimed in a domain until someone assesses it.",
         ))
     return found
+
+
+def _undecided_domains(rubric: Rubric, gates: Sequence[GateCheck], blank_counts: Mapping[str, int],
+                       rising: Mapping[str, int]) -> tuple[str, ...]:
+    """Domains whose blanks leave a shortfall uncertain: those named by one first, then by how many
+    people who could rise a level have them blank."""
+    named: dict[str, int] = {}
+    people_level = False
+    for gate in gates:
+        for s in gate.shortfalls:
+            if s.certain:
+                continue
+            if s.requirement.domain is None:
+                people_level = True
+            else:
+                named[s.requirement.domain] = named.get(s.requirement.domain, 0) + 1
+    candidates = set(named) | ({d for d, n in rising.items() if n} if people_level else set())
+    ranked = sorted(candidates, key=lambda d: (d not in named, -rising.get(d, 0), -blank_counts[d], _I[d]))
+    return tuple(d for d in ranked if blank_counts[d])
 
 
 def assess_org(rubric: Rubric, people: Iterable[Person], scores: Sequence[PersonScore] | None = None) -> OrgAssessment:
@@ -227,16 +506,53 @@ def assess_org(rubric: Rubric, people: Iterable[Person], scores: Sequence[Person
     """
     people = tuple(people)
     scores = tuple(scores) if scores is not None else score_people(rubric, people)
-    level_counts = _count_levels(scores)
-    profile_counts = _profile_counts(people)
+    workforce = tuple(s for s in scores if rubric.in_workforce(s.person.track))
+    level_counts = _count_levels(workforce)
+    leader_counts = _count_leaders((s.level, s.leads_at) for s in workforce)
+    profile_counts = Counter(map(_LEVELS_OF, (s.person for s in workforce)))
     coverage = _coverage(profile_counts)
-    stage, gates = check_gates(rubric, level_counts, coverage)
-    return OrgAssessment(
+
+    known_of = {s.person.profile.levels: (s.level, s.leads_at) for s in scores}
+    best = _best_readings(rubric, known_of)
+    possible_pairs, blank_counts, rising = [], dict.fromkeys(DOMAINS, 0), dict.fromkeys(DOMAINS, 0)
+    for levels, count in profile_counts.items():
+        possible_pairs += [best[levels]] * count
+        for i, value in enumerate(levels):
+            if value is None:
+                blank_counts[DOMAINS[i]] += count
+                if best[levels][0] > known_of[levels][0]:
+                    rising[DOMAINS[i]] += count
+    possible = Evidence(_count_levels_of(level for level, _ in possible_pairs),
+                        _coverage(profile_counts, MAX_LEVEL), _count_leaders(possible_pairs))
+
+    stage, gates = check_gates(rubric, level_counts, coverage, leader_counts, possible)
+    everyone = _count_levels(scores)
+    everyone_possible_l1 = sum(1 for s in scores if best[s.person.profile.levels][0] >= 1)
+    assessment = OrgAssessment(
         rubric=rubric,
         scores=scores,
         stage=stage,
         gates=gates,
         level_counts=level_counts,
         coverage=frozen_mapping(coverage),
-        warnings=tuple(_warnings(rubric, scores, level_counts, gates, profile_counts)),
+        warnings=(),
+        possible_stage=_reached(rubric, gates, lambda g: g.met or g.undetermined),
+        workforce=workforce,
+        leader_counts=leader_counts,
+        blank_counts=frozen_mapping(blank_counts),
+        unassessed_domains=_undecided_domains(rubric, gates, blank_counts, rising),
+        total_level_counts=everyone,
+    )
+    return replace(assessment, warnings=tuple(_findings(assessment, possible, everyone_possible_l1)))
+
+
+def team_stages(assessment: OrgAssessment) -> tuple[TeamStage, ...]:
+    """Each team's stage beside the organisation's, from the scores already computed (teams by name order)."""
+    by_team: dict[str, list[PersonScore]] = defaultdict(list)
+    for score in assessment.scores:
+        by_team[score.person.team].append(score)
+    people = attrgetter("person")
+    return tuple(
+        TeamStage(team, assess_org(assessment.rubric, map(people, members), members))
+        for team, members in sorted(by_team.items())
     )

@@ -110,7 +110,9 @@ def test_a_roadmap_reaches_the_target_level_and_shows_the_other_tracks(api):
 
 def test_hr_sees_the_stage_and_the_plan(api):
     stage = ok(api("hr").get("/api/v1/org/stage"), schemas.OrgStage)
-    assert stage["headcount"] == 80 and len(stage["employees"]) == 80
+    # headcount is the AI workforce the gates read (issue 10: the 30 business-track people are outside it).
+    assert stage["headcount"] == 50 and stage["total_headcount"] == 80 and len(stage["employees"]) == 80
+    assert {t["team"] for t in stage["teams"]} == {e["team"] for e in stage["employees"]}
     plan = ok(api("hr").get("/api/v1/org/plan?target_stage=3&per_quarter=2"), schemas.Plan)
     assert plan["target_stage"]["number"] == 3 and plan["per_quarter"] == 2 and plan["what_if"] is None
     assert any(phase["critical"] for phase in plan["phases"])
@@ -123,7 +125,7 @@ def test_what_if_hires_and_promotions_project_the_organisation_before_planning(a
         "hires": [{"level": 3, "domains": ["observability", "evaluation"]}] * 3,
         "promotions": [{"employee_id": TEAMMATE_ID, "level": 3}],
     }), schemas.Plan)
-    assert plain["what_if"] is None and what_if["what_if"]["headcount"] == 83
+    assert plain["what_if"] is None and what_if["what_if"]["total_headcount"] == 83
     assert what_if["what_if"]["level_counts"]["3"] >= 4
     assert what_if["total_hires"] + what_if["total_promotions"] < plain["total_hires"] + plain["total_promotions"]
 

@@ -26,12 +26,16 @@ def test_hr_sees_the_stage_and_the_gate_that_blocks_the_next_one(page, sign_in, 
     expect(stat(page, "Stage")).to_contain_text("2 Pilots, of 5")
     expect(stat(page, "At L3 or above")).to_contain_text("1")
     blocker = page.locator(".alert").filter(has_text="What blocks stage 3").first
-    expect(blocker).to_contain_text("Stage 3 (Production) needs 6 more people at L3+ (has 1 of 7).")
+    expect(blocker).to_contain_text("Stage 3 (Production) needs 3 more people at L3+ (has 1 of 4).")
     warnings = page.get_by_role("list", name="Warnings")
-    expect(warnings).to_contain_text("operationalization_gap")
-    expect(warnings).to_contain_text("top_heavy")
-    expect(page.get_by_role("table", name="People holding each level")).to_be_visible()
-    expect(page.get_by_role("table", name="People at each level, by domain")).to_be_visible()
+    expect(warnings).to_contain_text("26 builders at L2+ but only 1 at L3+")
+    expect(warnings).to_contain_text("2 senior strategy profiles (Kofi Cho, Ines Romano)")
+    expect(warnings).not_to_contain_text("operationalization_gap")  # people read messages, not codes
+    expect(stat(page, "AI workforce")).to_contain_text("50 of 80 people")
+    expect(page.get_by_role("table", name="Everyone holding each level")).to_be_visible()
+    expect(page.get_by_role("table", name="AI workforce at each level, by domain")).to_be_visible()
+    teams = page.get_by_role("table", name=re.compile("^Teams, their own stage"))
+    expect(teams.get_by_role("row", name=re.compile("^Platform"))).to_contain_text("2 Pilots")
     screenshot("org")
 
     page.get_by_role("link", name="Plan hiring").click()

@@ -20,16 +20,16 @@ def _upload(client, text: str, filename: str = "edited.toml"):
 def test_everyone_reads_the_skills_matrix_with_na_cells_marked(login, role):
     page = text_of(login(role).get("/rubric"))
     assert "Skills matrix" in page and "Enterprise AI Skills Maturity Model, version 2026.1" in page
-    assert "Tunes prompts against measured evaluation results instead of by feel." in page
+    assert "Improves prompts by measured results, not by feel." in page
     assert page.count('<td class="matrix-na">') == 5  # RAG, evaluation, observability at L1; governance at L1, L2
     assert "no level 1 in Evaluation" in page
 
 
 def test_the_page_explains_levels_stages_gates_phases_and_tracks(login):
     page = text_of(login("individual").get("/rubric"))
-    assert "“How do I make this AI system run reliably, securely and at scale in production?”" in page
-    assert "Stage 3: Production" in page and "2 people at L3+ in Evaluation" in page
-    assert "8% of people (at least 2) at L3+" in page
+    assert "“What will it take for this AI system to hold up for real users, every day, without leaking or breaking?”" in page
+    assert "Stage 3: Production" in page and "4% of the AI workforce (at least 1) at L3+ in Evaluation" in page
+    assert "8% of the AI workforce (at least 1) at L3+" in page
     assert 'Systems engineers <span class="badge badge-critical">Critical</span>' in page
     assert "Data professional" in page and "key move: L2 → L3" in page
 

@@ -228,6 +228,7 @@ class GateShortfall(Shape):
     domain: Domain | None
     needed: int
     have: int
+    certain: bool = Field(description="False when blank cells could still close this shortfall.")
     message: str
 
 
@@ -253,14 +254,19 @@ class Employee(Shape):
     domains: DomainProfile
     not_assessed: list[Domain]
     next_level_gaps: dict[Domain, int]
+    leads_at: Level | None = Field(description="The level a leadership profile leads at without earning it.")
 
 
 class OrgSummary(Shape):
     """Where a group of people stands on the stage ladder (``planner assess --format json``)."""
 
     rubric: RubricRef
-    headcount: int
+    headcount: int = Field(description="The AI workforce: the people the stage gates are measured against.")
+    total_headcount: int = Field(description="Everyone, AI workforce or not.")
     stage: StageSummary
+    possible_stage: StageRef = Field(description="The stage if every blank cell turned out at the top level.")
+    unassessed_domains: list[Domain] = Field(
+        description="Domains whose blank cells leave a stage gate undecided, the one to assess first leading.")
     next_stage: NextStage | None
     blocked_by: str
     level_counts: dict[str, int] = Field(description="People holding exactly each level, keyed '0' to '5'.")
@@ -271,10 +277,22 @@ class OrgSummary(Shape):
         description="Per domain, people at or above each level, keyed '1' to '5'.")
 
 
+class TeamStage(Shape):
+    """One team's stage, read on its own AI workforce."""
+
+    team: str
+    headcount: int
+    total_headcount: int
+    stage: StageRef
+    possible_stage: StageRef
+    blocked_by: str
+
+
 class OrgStage(OrgSummary):
     """``planner assess --format json``, over the whole organisation."""
 
     employees: list[Employee]
+    teams: list[TeamStage]
 
 
 class PromotionDetail(Shape):

@@ -10,7 +10,7 @@ from flask import session as flask_session
 from flask.typing import ResponseReturnValue
 
 from planner.domain.sequencing import PlanError
-from planner.domain.staging import OrgAssessment
+from planner.domain.staging import OrgAssessment, team_stages
 from planner.services.access import Scope
 from planner.services.cache import VersionedCache, data_version
 from planner.services.exports import PLAN_FORMATS, export_plan
@@ -58,8 +58,9 @@ def stage():
         assessment = org_stage(session, scope)
         return render_template(
             "org/stage.html", assessment=assessment, teams=visible_teams(session, scope), mix=team_mix(assessment),
+            stages={t.team: t.assessment for t in team_stages(assessment)},
             rubric_label=rubric_in_use(session, scope).label,
-            pyramid=charts.pyramid(assessment.level_counts, level_titles(assessment.rubric)),
+            pyramid=charts.pyramid(assessment.total_level_counts, level_titles(assessment.rubric)),
         )
 
     key = _page_key(scope)
