@@ -63,14 +63,13 @@ def _findings(findings: Iterable[Finding]) -> list[dict[str, str]]:
 
 
 def _team_dict(team: TeamStage) -> dict[str, Any]:
-    a = team.assessment
     return {
         "team": team.team,
-        "headcount": a.headcount,
-        "total_headcount": a.total_headcount,
-        "stage": stage_dict(a.stage),
-        "possible_stage": stage_dict(a.possible_stage),
-        "blocked_by": a.blockers_text(),
+        "headcount": team.headcount,
+        "total_headcount": team.total_headcount,
+        "stage": stage_dict(team.stage),
+        "possible_stage": stage_dict(team.possible_stage),
+        "blocked_by": team.blockers_text(),
     }
 
 
@@ -276,10 +275,8 @@ def _assessment_report(assessment: OrgAssessment, markdown: bool) -> str:
     ), ""]
     out += [f"{heading}Teams", "" if markdown else None, _table(
         ["team", "workforce", "everyone", "stage", "could be", "blocked by"],
-        [[_team_name(t.team), t.assessment.headcount, t.assessment.total_headcount,
-          f"{t.assessment.stage.number} {t.assessment.stage.name}",
-          f"{t.assessment.possible_stage.number} {t.assessment.possible_stage.name}",
-          t.assessment.blockers_text()]
+        [[_team_name(t.team), t.headcount, t.total_headcount, f"{t.stage.number} {t.stage.name}",
+          f"{t.possible_stage.number} {t.possible_stage.name}", t.blockers_text()]
          for t in team_stages(assessment)], markdown,
     ), ""]
     out += [f"{heading}People", "" if markdown else None, _table(

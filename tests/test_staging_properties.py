@@ -8,7 +8,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from planner.domain.model import DOMAINS, MAX_LEVEL, TRACKS, Person, Profile
-from planner.domain.staging import assess_org
+from planner.domain.staging import assess_org, team_stages
 
 fast = settings(max_examples=60, deadline=None)
 
@@ -25,6 +25,13 @@ def organisations(draw, max_size: int = 25, profile=profiles | strong_profiles) 
         Person(f"E{n:03d}", f"Person {n}", draw(st.sampled_from(TRACKS)), draw(profile))
         for n in range(draw(st.integers(0, max_size)))
     ]
+
+
+def _filled(org: list[Person], fill: list[int]) -> list[Person]:
+    """`org` with its blank cells filled from `fill`, in turn."""
+    values = iter(fill * (len(DOMAINS) * len(org) + 1))
+    return [replace(p, profile=Profile(tuple(next(values) if v is None else v for v in p.profile.levels)))
+            for p in org]
 
 
 def _outside_track(rubric) -> str:
@@ -55,20 +62,14 @@ def test_ten_copies_of_an_organisation_sit_at_its_stage(rubric, org):
 @fast
 @given(org=organisations(), fill=st.lists(levels, min_size=1, max_size=40))
 def test_whatever_the_blank_cells_hold_the_stage_lies_between_the_proven_and_the_possible(rubric, org, fill):
-    values = iter(fill * (len(DOMAINS) * len(org) + 1))
-    filled = [replace(p, profile=Profile(tuple(next(values) if v is None else v for v in p.profile.levels)))
-              for p in org]
-    blank, known = assess_org(rubric, org), assess_org(rubric, filled)
+    blank, known = assess_org(rubric, org), assess_org(rubric, _filled(org, fill))
     assert blank.stage.number <= known.stage.number <= blank.possible_stage.number
 
 
 @fast
 @given(org=organisations(), fill=st.lists(levels, min_size=1, max_size=40))
 def test_every_certain_shortfall_holds_whatever_the_blank_cells_turn_out_to_be(rubric, org, fill):
-    values = iter(fill * (len(DOMAINS) * len(org) + 1))
-    filled = [replace(p, profile=Profile(tuple(next(values) if v is None else v for v in p.profile.levels)))
-              for p in org]
-    blank, known = assess_org(rubric, org), assess_org(rubric, filled)
+    blank, known = assess_org(rubric, org), assess_org(rubric, _filled(org, fill))
     for before, after in zip(blank.gates, known.gates):
         still_short = {(s.requirement.level, s.requirement.domain) for s in after.shortfalls}
         for shortfall in before.shortfalls:
@@ -90,3 +91,14 @@ def test_a_domain_nobody_assessed_is_never_named_in_a_claim(rubric, org, domain)
     assert not [c for c in claims if f"in {name}" in c]
     if assessment.possible_stage.number > assessment.stage.number:
         assert domain in assessment.unassessed_domains
+
+
+@fast
+@given(org=organisations(), teams=st.lists(st.sampled_from(["apps", "data", ""]), min_size=25, max_size=25))
+def test_a_teams_stage_is_the_stage_its_people_would_have_on_their_own(rubric, org, teams):
+    org = [replace(p, team=team) for p, team in zip(org, teams)]
+    for team in team_stages(assess_org(rubric, org)):
+        alone = assess_org(rubric, [p for p in org if p.team == team.team])
+        assert (team.stage, team.possible_stage) == (alone.stage, alone.possible_stage)
+        assert (team.headcount, team.total_headcount) == (alone.headcount, alone.total_headcount)
+        assert team.blockers_text() == alone.blockers_text()

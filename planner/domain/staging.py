@@ -20,7 +20,7 @@ Three rules keep the reading honest on organisations of any shape:
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from operator import attrgetter
@@ -193,13 +193,17 @@ class OrgAssessment:
         return any(w.code == "operationalization_gap" for w in self.warnings)
 
     def blockers_text(self) -> str:
-        gate = self.next_gate
-        if not self.headcount and self.total_headcount:
-            return "Nobody here is on a track that builds or runs AI systems, so no stage gate applies."
-        if gate is None:
-            return "The organisation meets every stage gate."
-        parts = "; ".join(s.message for s in gate.shortfalls)
-        return f"Stage {gate.stage.number} ({gate.stage.name}) {parts}."
+        return _blockers_text(self.gates, self.headcount, self.total_headcount)
+
+
+def _blockers_text(gates: Iterable[GateCheck], headcount: int, total_headcount: int) -> str:
+    gate = next((g for g in gates if not g.met), None)
+    if not headcount and total_headcount:
+        return "Nobody here is on a track that builds or runs AI systems, so no stage gate applies."
+    if gate is None:
+        return "The organisation meets every stage gate."
+    parts = "; ".join(s.message for s in gate.shortfalls)
+    return f"Stage {gate.stage.number} ({gate.stage.name}) {parts}."
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,39 +211,55 @@ class TeamStage:
     """One team's stage, read on its own AI workforce with the organisation's rubric."""
 
     team: str
-    assessment: OrgAssessment
+    #: The team's AI workforce, and everyone on the team.
+    headcount: int
+    total_headcount: int
+    stage: StageSpec
+    possible_stage: StageSpec
+    gates: tuple[GateCheck, ...]
 
-
-def _count_levels_of(levels: Iterable[int]) -> tuple[int, ...]:
-    counts = [0] * len(LEVELS)
-    for level in levels:
-        counts[level] += 1
-    return tuple(counts)
+    def blockers_text(self) -> str:
+        return _blockers_text(self.gates, self.headcount, self.total_headcount)
 
 
 def _count_levels(scores: Iterable[PersonScore]) -> tuple[int, ...]:
-    return _count_levels_of(map(attrgetter("level"), scores))
+    counts = [0] * len(LEVELS)
+    for score in scores:
+        counts[score.level] += 1
+    return tuple(counts)
 
 
-def _best_readings(rubric: Rubric, known: Mapping[tuple[int | None, ...], tuple[int, int]]
-                   ) -> dict[tuple[int | None, ...], tuple[int, int]]:
-    """Per distinct profile, (level, leads at) if every blank cell were at the top level."""
-    best = {}
-    for levels, reading in known.items():
+#: Per distinct profile: (level, leads at) as known, then as if every blank cell were at the top level.
+Readings = Mapping[tuple[int | None, ...], tuple[int, int, int, int]]
+
+
+def _readings(rubric: Rubric, scores: Iterable[PersonScore]) -> dict[tuple[int | None, ...], tuple[int, int, int, int]]:
+    readings = {}
+    for score in scores:
+        levels = score.person.profile.levels
+        if levels in readings:
+            continue
+        best = (score.level, score.leads_at)
         if None in levels:
             top = Profile(tuple(MAX_LEVEL if v is None else v for v in levels))
-            reading = (earned_level(rubric, top), leads_at(rubric, top))
-        best[levels] = reading
-    return best
+            best = (earned_level(rubric, top), leads_at(rubric, top))
+        readings[levels] = (score.level, score.leads_at, *best)
+    return readings
 
 
-def _count_leaders(scores: Iterable[tuple[int, int]]) -> tuple[int, ...]:
-    """Per level L, people with ``level < L <= leads_at``, from (level, leads_at) pairs."""
-    counts = [0] * len(LEVELS)
-    for level, leads in scores:
-        for above in range(level + 1, leads + 1):
-            counts[above] += 1
-    return tuple(counts)
+def _evidence(profile_counts: Mapping[tuple[int | None, ...], int], readings: Readings) -> tuple[Evidence, Evidence]:
+    """The known and the possible evidence of a workforce given as distinct profiles with their counts."""
+    counts = [[0] * len(LEVELS) for _ in range(4)]  # known levels, known leaders, possible levels, possible leaders
+    for levels, n in profile_counts.items():
+        level, leads, best, best_leads = readings[levels]
+        counts[0][level] += n
+        counts[2][best] += n
+        for above in range(level + 1, leads + 1):  # leaders count at L only when their level is below L
+            counts[1][above] += n
+        for above in range(best + 1, best_leads + 1):
+            counts[3][above] += n
+    known = Evidence(tuple(counts[0]), _coverage(profile_counts), tuple(counts[1]))
+    return known, Evidence(tuple(counts[2]), _coverage(profile_counts, MAX_LEVEL), tuple(counts[3]))
 
 
 def _coverage(profile_counts: Mapping[tuple[int | None, ...], int], blank: int = 0) -> dict[str, tuple[int, ...]]:
@@ -295,6 +315,10 @@ def _reached(rubric: Rubric, gates: Iterable[GateCheck], passes) -> StageSpec:
             break
         reached = gate.stage
     return reached
+
+
+def _possible_stage(rubric: Rubric, gates: Iterable[GateCheck]) -> StageSpec:
+    return _reached(rubric, gates, lambda g: g.met or g.undetermined)
 
 
 def _l3_gate(gates: Sequence[GateCheck]) -> GateCheck | None:
@@ -507,52 +531,54 @@ def assess_org(rubric: Rubric, people: Iterable[Person], scores: Sequence[Person
     people = tuple(people)
     scores = tuple(scores) if scores is not None else score_people(rubric, people)
     workforce = tuple(s for s in scores if rubric.in_workforce(s.person.track))
-    level_counts = _count_levels(workforce)
-    leader_counts = _count_leaders((s.level, s.leads_at) for s in workforce)
+    readings = _readings(rubric, scores)
     profile_counts = Counter(map(_LEVELS_OF, (s.person for s in workforce)))
-    coverage = _coverage(profile_counts)
-
-    known_of = {s.person.profile.levels: (s.level, s.leads_at) for s in scores}
-    best = _best_readings(rubric, known_of)
-    possible_pairs, blank_counts, rising = [], dict.fromkeys(DOMAINS, 0), dict.fromkeys(DOMAINS, 0)
+    known, possible = _evidence(profile_counts, readings)
+    blank_counts, rising = dict.fromkeys(DOMAINS, 0), dict.fromkeys(DOMAINS, 0)
     for levels, count in profile_counts.items():
-        possible_pairs += [best[levels]] * count
-        for i, value in enumerate(levels):
-            if value is None:
-                blank_counts[DOMAINS[i]] += count
-                if best[levels][0] > known_of[levels][0]:
-                    rising[DOMAINS[i]] += count
-    possible = Evidence(_count_levels_of(level for level, _ in possible_pairs),
-                        _coverage(profile_counts, MAX_LEVEL), _count_leaders(possible_pairs))
-
-    stage, gates = check_gates(rubric, level_counts, coverage, leader_counts, possible)
-    everyone = _count_levels(scores)
-    everyone_possible_l1 = sum(1 for s in scores if best[s.person.profile.levels][0] >= 1)
+        if None in levels:
+            could_rise = readings[levels][2] > readings[levels][0]
+            for i, value in enumerate(levels):
+                if value is None:
+                    blank_counts[DOMAINS[i]] += count
+                    rising[DOMAINS[i]] += count * could_rise
+    stage, gates = check_gates(rubric, known.level_counts, known.coverage, known.leaders, possible)
+    everyone_possible_l1 = sum(n for levels, n in Counter(map(_LEVELS_OF, (s.person for s in scores))).items()
+                               if readings[levels][2] >= 1)
     assessment = OrgAssessment(
         rubric=rubric,
         scores=scores,
         stage=stage,
         gates=gates,
-        level_counts=level_counts,
-        coverage=frozen_mapping(coverage),
+        level_counts=tuple(known.level_counts),
+        coverage=frozen_mapping(known.coverage),
         warnings=(),
-        possible_stage=_reached(rubric, gates, lambda g: g.met or g.undetermined),
+        possible_stage=_possible_stage(rubric, gates),
         workforce=workforce,
-        leader_counts=leader_counts,
+        leader_counts=tuple(known.leaders),
         blank_counts=frozen_mapping(blank_counts),
         unassessed_domains=_undecided_domains(rubric, gates, blank_counts, rising),
-        total_level_counts=everyone,
+        total_level_counts=_count_levels(scores),
     )
     return replace(assessment, warnings=tuple(_findings(assessment, possible, everyone_possible_l1)))
 
 
 def team_stages(assessment: OrgAssessment) -> tuple[TeamStage, ...]:
-    """Each team's stage beside the organisation's, from the scores already computed (teams by name order)."""
-    by_team: dict[str, list[PersonScore]] = defaultdict(list)
-    for score in assessment.scores:
-        by_team[score.person.team].append(score)
-    people = attrgetter("person")
-    return tuple(
-        TeamStage(team, assess_org(assessment.rubric, map(people, members), members))
-        for team, members in sorted(by_team.items())
-    )
+    """Each team's stage beside the organisation's (teams in name order).
+
+    Counts only, from the organisation's scores: one pass groups the distinct profiles by team,
+    so ten thousand small teams cost little more than the organisation itself.
+    """
+    rubric = assessment.rubric
+    readings = _readings(rubric, assessment.scores)
+    totals = Counter(s.person.team for s in assessment.scores)
+    profiles: dict[str, Counter] = {team: Counter() for team in totals}
+    for score in assessment.workforce:
+        profiles[score.person.team][score.person.profile.levels] += 1
+    teams = []
+    for team in sorted(totals):
+        known, possible = _evidence(profiles[team], readings)
+        stage, gates = check_gates(rubric, known.level_counts, known.coverage, known.leaders, possible)
+        teams.append(TeamStage(team, sum(known.level_counts), totals[team], stage,
+                               _possible_stage(rubric, gates), gates))
+    return tuple(teams)

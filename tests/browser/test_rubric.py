@@ -15,7 +15,7 @@ def test_the_skills_matrix_renders_eight_domains_by_five_levels(page, sign_in, s
     expect(matrix.locator("tbody tr")).to_have_count(8)
     expect(matrix.get_by_role("columnheader")).to_have_count(6)  # the domain, then L1 to L5
     expect(matrix.get_by_role("row", name=re.compile("^Evaluation"))).to_contain_text(
-        "Builds automated evaluation suites and benchmarks that run on every change.")
+        "Measures quality automatically: test sets and scoring that run whenever a prompt, model or pipeline changes.")
     expect(matrix.get_by_role("row", name=re.compile("^RAG & retrieval")).get_by_text("n/a")).to_be_visible()
     expect(page.get_by_role("heading", name="Use an edited rubric")).to_have_count(0)  # HR only
     screenshot("rubric")

@@ -11,7 +11,7 @@ def test_my_page_shows_my_level_with_the_question_and_scope_the_rubric_gives_it(
     page = text_of(login("individual").get("/me"))
     assert "Uma Patel · Software engineer track" in page
     assert '<span class="level-badge-title">AI Builder</span>' in page
-    assert "“How do I build applications and workflows on top of AI?”" in page
+    assert "“What can I make with AI: a tool, an automation, a working prototype?”" in page
     assert "A feature, a workflow or a pilot." in page
 
 
@@ -36,7 +36,7 @@ def test_each_step_lists_the_domains_to_grow_with_what_the_new_level_looks_like(
     page = text_of(login("individual").get("/me"))
     steps = between(page, '<ol class="steps">', "</ol>")
     assert "Step 1:" in steps and "Key move" in steps
-    assert "L3 looks like: Builds automated evaluation suites and benchmarks that run on every change." in steps
+    assert "L3 looks like: Measures quality automatically: test sets and scoring that run whenever a prompt, model or pipeline changes." in steps
 
 
 def test_a_target_level_and_track_are_chosen_in_the_page(login):

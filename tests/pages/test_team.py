@@ -44,7 +44,7 @@ def test_the_assessment_form_offers_every_level_with_the_rubrics_descriptor_and_
     assert "Assess Daria Adeyemi" in page
     # The current level is preselected, the descriptor of each level is beside its radio button.
     assert re.search(r'name="evaluation" value="2" checked', page)
-    assert "Builds automated evaluation suites and benchmarks that run on every change." in page
+    assert "Measures quality automatically: test sets and scoring that run whenever a prompt, model or pipeline changes." in page
     # Evaluation has no level 1 in the matrix: that choice says so and cannot be picked.
     assert re.search(r'name="evaluation" value="1" disabled>', page)
     assert "n/a: the matrix has no level 1 in Evaluation" in page

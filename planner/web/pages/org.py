@@ -58,7 +58,7 @@ def stage():
         assessment = org_stage(session, scope)
         return render_template(
             "org/stage.html", assessment=assessment, teams=visible_teams(session, scope), mix=team_mix(assessment),
-            stages={t.team: t.assessment for t in team_stages(assessment)},
+            stages={t.team: t for t in team_stages(assessment)},
             rubric_label=rubric_in_use(session, scope).label,
             pyramid=charts.pyramid(assessment.total_level_counts, level_titles(assessment.rubric)),
         )
