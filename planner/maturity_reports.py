@@ -8,7 +8,6 @@ skills).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from itertools import groupby
 from typing import Any
 
 from planner.domain.practices import (
@@ -188,8 +187,8 @@ def maturity_markdown(report: MaturityReport, kpi_series: Sequence[KpiSeries] = 
     out += ["## Governance due", "",
             *(f"- {ladders[c.ladder].short} {c.level}: {c.text}" for c in report.governance_due), ""]
     out += ["## Roadmap", ""]
-    for (quarter, title), steps in groupby(report.roadmap, key=lambda s: (s.quarter, s.title)):
-        out += [f"Q{quarter}  {title}", *(f"  - {s.action}" for s in steps), ""]
+    for step, actions in report.roadmap_groups:
+        out += [f"Q{step.quarter}  {step.title}", *(f"  - {action}" for action in actions), ""]
     if kpi_series:
         out += ["## KPIs against baseline", "", _table(
             ["team", "KPI", "baseline", "latest", "change", "outcome"],

@@ -311,6 +311,9 @@ def test_the_roadmap_puts_practice_actions_before_hiring_phases(practices):
     hiring = [s for s in report.roadmap if s.source == "hiring"]
     assert len(hiring) == sum(1 for p in plan.phases if p.active)
     assert [s.quarter for s in report.roadmap] == sorted(s.quarter for s in report.roadmap)
+    groups = report.roadmap_groups
+    assert [a for _, actions in groups for a in actions] == [s.action for s in report.roadmap]
+    assert len({(s.quarter, s.title) for s, _ in groups}) == len(groups) < len(report.roadmap)
 
 
 def test_kpis_due_are_the_current_levels_without_repeats(practices):

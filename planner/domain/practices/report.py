@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import groupby
 
 from planner.domain.practices.rubric import LADDERS, KpiSpec, StageFit
 from planner.domain.practices.scoring import LadderPosition, PracticeResult, names_text
@@ -62,6 +63,12 @@ class MaturityReport:
         if self.assessment is None:
             return None
         return self.practices.rubric.crosswalk.fit(self.assessment.stage.number)
+
+    @property
+    def roadmap_groups(self) -> tuple[tuple[RoadmapStep, tuple[str, ...]], ...]:
+        """The roadmap with consecutive steps of one quarter and title together: (first step, actions)."""
+        groups = groupby(self.roadmap, key=lambda s: (s.quarter, s.source, s.title))
+        return tuple((steps[0], tuple(s.action for s in steps)) for steps in (list(g) for _, g in groups))
 
 
 def _positions_text(result: PracticeResult, slugs: Iterable[str], fit: StageFit) -> str:
