@@ -138,3 +138,10 @@ def test_the_questionnaire_is_answered_a_section_at_a_time_with_progress_kept_pe
 def test_a_section_number_out_of_range_opens_the_first_section(login):
     page = text_of(login("hr").get("/maturity/questionnaire?section=99"))
     assert "Section 1 of 7" in page
+
+
+def test_a_kpi_value_that_is_not_a_number_is_refused_in_plain_words(login):
+    refused = login("hr").post("/maturity/kpis", data={"scope": "", "kpi": "error_rate", "recorded_on": "2026-01-01",
+                                                      "value": "lots"})
+    assert refused.status_code == 422
+    assert "Enter a number, such as 12 or 3.5." in text_of(refused) and "float" not in text_of(refused)

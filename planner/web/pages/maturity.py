@@ -43,11 +43,21 @@ class AnswersForm(FlaskForm):
     section = HiddenField()
 
 
+class NumberField(FloatField):
+    """A float field whose refusal reads as plain words, not "Not a valid float value"."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Enter a number, such as 12 or 3.5.") from None
+
+
 class KpiForm(FlaskForm):
     scope = SelectField("For", validate_choice=True)
-    kpi = SelectField("KPI", validators=[DataRequired()])
+    kpi = SelectField("KPI", validators=[DataRequired(message="Choose a KPI.")])
     recorded_on = DateField("Date measured", validators=[InputRequired(message="Enter the day the value was measured.")])
-    value = FloatField("Value", validators=[InputRequired(message="Enter the value measured.")])
+    value = NumberField("Value", validators=[InputRequired(message="Enter the value measured.")])
     is_baseline = BooleanField("This is the baseline (the value before AI changed the work)")
 
 
