@@ -13,6 +13,7 @@ import io
 import json
 import math
 import os
+import re
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -42,6 +43,8 @@ __all__ = [
     "InputError",
     "InputErrors",
     "MAX_INPUT_BYTES",
+    "MAX_KEY_SEGMENTS",
+    "MAX_TOML_CHARS",
     "MAX_REPORTED_ERRORS",
     "PROJECT_ROOT",
     "load_rubric",
@@ -67,6 +70,10 @@ OPTIONAL_COLUMNS: tuple[str, ...] = ("team_name",)
 #: People files larger than this are refused before parsing (a 100,000-person CSV is ~8 MiB).
 MAX_INPUT_BYTES = 64 * 1024 * 1024
 _MAX_FIELD_CHARS = 4096
+#: Rubric and other TOML files larger than this are refused before parsing (the shipped ones are under 20,000).
+MAX_TOML_CHARS = 256 * 1024
+#: The most dotted parts a TOML key or table header may have (the shipped rubrics use at most 4).
+MAX_KEY_SEGMENTS = 16
 #: A file is refused after this many problems without reading further: a file of millions of
 #: bad rows must not cost millions of error objects (or minutes) before it is refused.
 MAX_REPORTED_ERRORS = 100
@@ -114,17 +121,46 @@ class InputErrors(ValueError):
         super().__init__(f"{errors[0]}{more}")
 
 
+def _check_toml_bounds(source: str, text: str) -> None:
+    """Refuse TOML too large or with keys too deep before parsing it.
+
+    The standard parser takes time quadratic in the segments of a dotted key
+    (100,000 segments: half a minute), so the text is bounded first: its size,
+    and the dots before the ``=`` of each line or inside a table header. A dot
+    inside a quoted key counts too; no rubric needs anywhere near the limit.
+    """
+    if len(text) > MAX_TOML_CHARS:
+        raise RubricError(source, f"larger than the limit of {MAX_TOML_CHARS:,} characters for a rubric")
+    for row, line in enumerate(text.splitlines(), start=1):
+        stripped = line.lstrip()
+        key = stripped[:stripped.find("]")] if stripped.startswith("[") else line.partition("=")[0]
+        if key.count(".") >= MAX_KEY_SEGMENTS:
+            raise RubricError(f"{source}: line {row}",
+                              f"a key of more than {MAX_KEY_SEGMENTS} dotted parts; no rubric nests that deep")
+
+
+def _parse_toml(source: str, text: str) -> dict[str, Any]:
+    _check_toml_bounds(source, text)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RubricError(source, f"not valid TOML: {exc}") from None
+    except RecursionError:
+        raise RubricError(source, "not valid TOML: arrays or tables nested too deeply") from None
+
+
 def read_toml(path: Path) -> dict[str, Any]:
     """Parse a TOML file; syntax errors become `RubricError` naming the file."""
     try:
         with open(path, "rb") as fh:
-            return tomllib.load(fh)
+            raw = fh.read(MAX_TOML_CHARS * 4 + 1)  # UTF-8 takes at most 4 bytes a character
     except OSError as exc:
         raise RubricError(str(path), f"cannot read: {exc.strerror or exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise RubricError(str(path), f"not valid TOML: {exc}") from None
-    except RecursionError:
-        raise RubricError(str(path), "not valid TOML: arrays or tables nested too deeply") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RubricError(str(path), f"not UTF-8 text (byte 0x{raw[exc.start]:02x})") from None
+    return _parse_toml(str(path), text)
 
 
 def load_rubric(path: str | os.PathLike | None = None) -> Rubric:
@@ -145,13 +181,7 @@ def parse_rubric_text(source: str, data: Mapping[str, Any]) -> Rubric:
 
 def parse_rubric_toml(source: str, text: str) -> Rubric:
     """Parse and validate rubric TOML text (an upload, or a version stored in the database)."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise RubricError(source, f"not valid TOML: {exc}") from None
-    except RecursionError:
-        raise RubricError(source, "not valid TOML: arrays or tables nested too deeply") from None
-    return parse_rubric_text(source, data)
+    return parse_rubric_text(source, _parse_toml(source, text))
 
 
 def rubric_source(path: str | os.PathLike | None = None) -> str:
@@ -184,16 +214,35 @@ def _decode(source: str, raw: bytes) -> str:
     return text
 
 
+#: A JSON escape of a UTF-16 surrogate: JSON allows one alone (``"\\ud800"``), but no text can hold it.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _refuse_lone_surrogates(source: str, text: str, data: Any) -> None:
+    """Refuse JSON whose strings hold half of a UTF-16 pair: it cannot be stored or printed as UTF-8."""
+    found = _SURROGATE_ESCAPE.search(text)
+    if found is None:  # the usual case, decided by one scan in C
+        return
+    try:  # pairs are fine: only a string that cannot be UTF-8 is refused
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputErrors([InputError(source, f"not valid text: {found.group()} is half of a character "
+                                              "(a lone UTF-16 surrogate)", row=text.count("\n", 0, found.start()) + 1)]
+                          ) from None
+
+
 def _load_json(source: str, text: str) -> Any:
     """`json.loads`, with every way it can refuse a text turned into an `InputErrors`."""
     try:
-        return json.loads(text)
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputErrors([InputError(source, f"not valid JSON: {exc.msg}", row=exc.lineno)]) from None
     except RecursionError:
         raise InputErrors([InputError(source, "not valid JSON: lists or objects nested too deeply")]) from None
     except ValueError:  # Python refuses integers of more than 4300 digits
         raise InputErrors([InputError(source, "not valid JSON: a number has too many digits")]) from None
+    _refuse_lone_surrogates(source, text, data)
+    return data
 
 
 def read_people(path: str | os.PathLike, *, known_ids: Iterable[str] = ()) -> list[Person]:

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from planner.cli import cli
 from planner.domain.model import DOMAINS
 from planner.domain.rubric import RubricError, parse_rubric
-from planner.loaders import load_rubric
+from planner.loaders import load_rubric, parse_rubric_toml
 
 
 def test_shipped_rubric_has_the_eaism_matrix_levels_and_tracks(rubric):
@@ -120,6 +120,17 @@ BROKEN = {
     "text where a boolean belongs": (_set("rules.cumulative", "yes"), "rules.cumulative"),
     "senior level out of range": (_set("rules.senior_strategy_level", 9), "rules.senior_strategy_level"),
     "negative builders": (_set("rules.min_builders_before_l3", -1), "rules.min_builders_before_l3"),
+    "builders by the quintillion": (_set("rules.min_builders_before_l3", 10**18), "rules.min_builders_before_l3"),
+    "a million people at a stage": (_set("stages.2.people", [{"level": 1, "min_count": 10**6}]),
+                                    "stages.2.people[0].min_count"),
+    "a million people covering a domain": (
+        _set("stages.3.coverage", [{"level": 3, "domain": "evaluation", "min_count": 10**6}]),
+        "stages.3.coverage[0].min_count"),
+    "a gap wider than the ladder": (_set("phases.2.promotion_max_gap", 99), "phases.2.promotion_max_gap"),
+    "infinite switch effort": (_set("rules.track_switch_effort", float("inf")), "rules.track_switch_effort"),
+    "not-a-number effort": (_set("tracks.business.effort", {"prompting": float("nan")}),
+                            "tracks.business.effort.prompting"),
+    "effort by the million": (_set("tracks.business.effort", {"prompting": 1e6}), "tracks.business.effort.prompting"),
     "missing rubric name": (_set("rubric.name", _DELETE), "rubric.name"),
     "track in neither workforce list": (_set("workforce.outside", {}), "workforce.tracks.business"),
     "track in both workforce lists": (_set("workforce.outside.software_engineer", "x"),
@@ -189,3 +200,23 @@ def test_rubric_check_refuses_a_broken_file_with_one_line_and_exit_2(tmp_path, s
     assert result.stderr.splitlines() == [
         "planner: mine.toml: levels.5.core[0]: unknown domain 'vision' (known: " + ", ".join(DOMAINS) + ")"
     ]
+
+
+def test_a_dotted_key_of_100000_parts_is_refused_before_parsing_naming_the_line(tmp_path, shipped_rubric_path):
+    path = tmp_path / "deep.toml"
+    path.write_text(shipped_rubric_path.read_text(encoding="utf-8") + "a" + ".a" * 99_999 + " = 1\n")
+    result = CliRunner().invoke(cli, ["rubric", "check", str(path)])
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("planner: ")
+    assert "deep.toml: line " in lines[0] and "more than 16 dotted parts" in lines[0]
+
+
+def test_a_table_header_too_deep_is_refused_like_a_dotted_key():
+    with pytest.raises(RubricError, match="line 2: a key of more than 16 dotted parts"):
+        parse_rubric_toml("mine.toml", "# deep\n[" + ".".join(["t"] * 17) + "]\n")
+
+
+def test_a_rubric_larger_than_the_limit_is_refused_before_parsing():
+    with pytest.raises(RubricError, match="larger than the limit of 262,144 characters"):
+        parse_rubric_toml("big.toml", "# " + "x" * 262_144 + "\n")

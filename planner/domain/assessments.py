@@ -15,16 +15,36 @@ from planner.domain.model import DOMAINS, Profile, Rubric
 from planner.domain.scoring import earned_level
 
 __all__ = [
+    "MAX_EVIDENCE_CHARS",
+    "MAX_VERSION",
     "SCORED_KINDS",
     "AssessmentEntry",
     "Disagreement",
     "disagreements",
+    "evidence_problem",
     "latest_profile",
     "level_history",
 ]
 
 #: Assessment kinds whose levels count toward the scored profile.
 SCORED_KINDS = ("manager", "import")
+#: The longest evidence note an assessment keeps.
+MAX_EVIDENCE_CHARS = 2000
+#: The highest version a person can reach (versions are stored as 32-bit integers).
+MAX_VERSION = 2**31 - 1
+
+
+def evidence_problem(evidence: str) -> str | None:
+    """Why `evidence` cannot be kept with an assessment, or None: one rule for the form, the API and imports.
+
+    >>> evidence_problem("Shipped the eval harness.") is None
+    True
+    """
+    if len(evidence) > MAX_EVIDENCE_CHARS:
+        return f"Evidence can be at most {MAX_EVIDENCE_CHARS:,} characters."
+    if "\x00" in evidence:
+        return "Evidence cannot contain a null character (often left by pasting from a binary file): remove it."
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,11 +26,16 @@ from planner.domain.model import (
     frozen_mapping,
 )
 
-__all__ = ["NA", "RubricError", "parse_rubric"]
+__all__ = ["MAX_COUNT", "MAX_EFFORT", "NA", "RubricError", "parse_rubric"]
 
 #: How the rubric file spells a cell the skills matrix leaves empty.
 NA = "n/a"
 _LEVEL_KEYS = [str(n) for n in range(1, MAX_LEVEL + 1)]
+#: The most people a requirement may ask for by count: a plan hires or develops each one in turn, so an
+#: absurd count (10^18) would make every plan request run for minutes. Larger needs are shares of headcount.
+MAX_COUNT = 1000
+#: The largest effort weight or track-switch effort (the shipped rubric uses at most 3).
+MAX_EFFORT = 100.0
 
 
 class RubricError(ValueError):
@@ -163,8 +168,8 @@ def _parse_requirement(entry: Any, path: str, with_domain: bool, domains: Mappin
         raise RubricError(f"{path}.level", f"must be 1 to {MAX_LEVEL}")
     min_count = _get(entry, "min_count", path, int, 0)
     min_share = float(_get(entry, "min_share", path, (int, float), 0.0))
-    if min_count < 0:
-        raise RubricError(f"{path}.min_count", "must not be negative")
+    if not 0 <= min_count <= MAX_COUNT:
+        raise RubricError(f"{path}.min_count", f"must be 0 to {MAX_COUNT} (ask for more as a share, min_share)")
     if not 0.0 <= min_share < 1.0:
         raise RubricError(f"{path}.min_share", "must be a share from 0 up to (not including) 1")
     if min_count == 0 and min_share == 0.0:
@@ -211,8 +216,8 @@ def _parse_phases(data: Mapping) -> tuple[PhaseSpec, ...]:
         path = f"phases.{level}"
         _only(entry, {"title", "builds", "why", "critical", "prefer_internal", "promotion_max_gap"}, path)
         gap = _get(entry, "promotion_max_gap", path, int, 3)
-        if gap < 0:
-            raise RubricError(f"{path}.promotion_max_gap", "must not be negative")
+        if not 0 <= gap <= len(DOMAINS) * MAX_LEVEL:  # levels short, summed over the domains
+            raise RubricError(f"{path}.promotion_max_gap", f"must be 0 to {len(DOMAINS) * MAX_LEVEL} levels")
         specs.append(
             PhaseSpec(
                 level=level,
@@ -264,8 +269,8 @@ def _parse_tracks(data: Mapping, levels_ok) -> tuple[TrackSpec, ...]:
         for domain, weight in effort.items():
             key = f"{path}.effort.{domain}"
             _domain_name(domain, key)
-            if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight <= 0:
-                raise RubricError(key, "expected a positive number")
+            if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= MAX_EFFORT:
+                raise RubricError(key, f"expected a positive number up to {MAX_EFFORT:g}")
         goal = _get(entry, "goal_level", path, int)
         if not 1 <= goal <= MAX_LEVEL:
             raise RubricError(f"{path}.goal_level", f"must be 1 to {MAX_LEVEL}")
@@ -378,10 +383,10 @@ def parse_rubric(data: Mapping) -> Rubric:
         raise RubricError("rules.leadership_level", f"must be 2 to {MAX_LEVEL} (level 1 has nothing beneath it)")
     if not 1 <= base.senior_strategy_level <= MAX_LEVEL:
         raise RubricError("rules.senior_strategy_level", f"must be 1 to {MAX_LEVEL}")
-    if base.min_builders_before_l3 < 0:
-        raise RubricError("rules.min_builders_before_l3", "must not be negative")
-    if base.track_switch_effort < 0:
-        raise RubricError("rules.track_switch_effort", "must not be negative")
+    if not 0 <= base.min_builders_before_l3 <= MAX_COUNT:
+        raise RubricError("rules.min_builders_before_l3", f"must be 0 to {MAX_COUNT}")
+    if not 0 <= base.track_switch_effort <= MAX_EFFORT:  # also refuses nan and inf, which TOML allows
+        raise RubricError("rules.track_switch_effort", f"must be 0 to {MAX_EFFORT:g}")
 
     def levels_ok(expected: Mapping[str, int], level: int) -> str | None:
         profile = Profile.from_mapping(expected)

@@ -10,7 +10,14 @@ from sqlmodel import Session
 from planner.db import repository
 from planner.db.repository import StoredPerson
 from planner.db.tables import utcnow
-from planner.domain.assessments import SCORED_KINDS, AssessmentEntry, Disagreement, disagreements, latest_profile
+from planner.domain.assessments import (
+    SCORED_KINDS,
+    AssessmentEntry,
+    Disagreement,
+    disagreements,
+    evidence_problem,
+    latest_profile,
+)
 from planner.domain.model import DOMAINS, MAX_LEVEL, Profile
 from planner.domain.scoring import PersonScore, score_person
 from planner.services.errors import NotFound, ServiceError, StaleWrite
@@ -72,6 +79,8 @@ def record_assessment(session: Session, *, organisation_id: int, employee_id: st
     if kind not in WRITABLE_KINDS:
         raise ServiceError(f"kind must be one of {', '.join(WRITABLE_KINDS)}")
     _check_levels(levels)
+    if problem := evidence_problem(evidence):
+        raise ServiceError(problem)
     with writing(session):
         stored = repository.get_person(session, organisation_id=organisation_id, employee_id=employee_id)
         if stored is None:

@@ -21,7 +21,7 @@ from planner.services.transactions import writing
 from planner.web import throttle
 from planner.web.database import get_session
 from planner.web.errors import error_response
-from planner.web.throttle import login_allowed
+from planner.web.throttle import SignInAttempt, is_known_browser, login_throttle, mark_known_browser
 
 __all__ = ["SignedIn", "bp", "current_scope", "init_app", "safe_next"]
 
@@ -116,11 +116,12 @@ class TokenForm(FlaskForm):
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")) or home_url(current_user))
-    if request.method == "POST":
-        # Throttled per client address and per account, so neither one address nor many can guess on.
-        email = (request.form.get("email") or "").strip().lower()[:320]
-        allowed, wait = login_allowed(f"address:{request.remote_addr}", f"account:{email}")
-        if not allowed:
+    attempt, throttle = None, login_throttle()
+    if request.method == "POST" and throttle is not None:
+        # See planner/web/throttle.py: neither one address nor many can guess on, and nobody can lock the owner out.
+        attempt = SignInAttempt((request.form.get("email") or "").strip().lower()[:320], request.remote_addr or "")
+        wait = throttle.admit(attempt, known_browser=is_known_browser(request, attempt.account))
+        if wait:
             raise TooManyRequests(f"Too many sign-in attempts: try again in {wait} seconds.",
                                   retry_after=wait)
     form = LoginForm(next=request.args.get("next", ""))
@@ -137,7 +138,12 @@ def login():
         if account is not None:
             user = _signed_in(account)
             login_user(user)
-            return redirect(safe_next(form.next.data) or home_url(user))
+            response = redirect(safe_next(form.next.data) or home_url(user))
+            if attempt is not None:
+                mark_known_browser(response, attempt.account)
+            return response
+        if attempt is not None:
+            throttle.failed(attempt)
         flash("That email and password do not match an account.", "error")
         status = 401
     return render_template("auth/login.html", form=form), status
@@ -194,4 +200,6 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def account_context() -> dict:
         user = current_user if current_user.is_authenticated else None
-        return {"signed_in": user, "sign_out_form": SignOutForm() if user else None}
+        # formdata=None: the sign-out form only needs its token; reading the request body here would raise
+        # again on an error page answering that very body (413 for one too large).
+        return {"signed_in": user, "sign_out_form": SignOutForm(formdata=None) if user else None}

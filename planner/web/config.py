@@ -26,11 +26,24 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
-    # Sign-in throttling per client address and per account (planner/web/throttle.py): each
-    # server process counts on its own with memory://; share a store (redis://) across servers.
+    # Sign-in throttling (planner/web/throttle.py): each server process counts on its own with
+    # memory://; PLANNER_RATELIMIT_STORAGE_URL=redis://host:6379 shares the counts across servers.
     "RATELIMIT_STORAGE_URI": "memory://",
+    #: Attempts per (account, address) pair; per address; failures per account before it backs off
+    #: for browsers that never signed in to it.
     "LOGIN_RATE_LIMIT": "10 per minute",
+    "LOGIN_ADDRESS_RATE_LIMIT": "60 per minute",
+    "LOGIN_ACCOUNT_RATE_LIMIT": "30 per 15 minutes",
     "FORCE_HTTPS": False,
+    #: How many proxies in front of the planner set X-Forwarded-For/-Proto/-Host (PLANNER_TRUSTED_PROXIES).
+    "TRUSTED_PROXIES": 0,
+}
+
+#: Settings read from the environment when set: variable -> (config key, conversion).
+ENVIRONMENT = {
+    "PLANNER_TRUSTED_PROXIES": ("TRUSTED_PROXIES", int),
+    "PLANNER_TRUSTED_HOSTS": ("TRUSTED_HOSTS", lambda text: [h.strip() for h in text.split(",") if h.strip()]),
+    "PLANNER_RATELIMIT_STORAGE_URL": ("RATELIMIT_STORAGE_URI", str),
 }
 
 
@@ -60,6 +73,9 @@ def _secret_key(app: Flask) -> str:
 def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config.from_mapping(DEFAULTS)
     app.config["PLANNER_ENV"] = os.environ.get("PLANNER_ENV", DEFAULTS["PLANNER_ENV"])
+    for variable, (key, convert) in ENVIRONMENT.items():
+        if os.environ.get(variable):
+            app.config[key] = convert(os.environ[variable])
     if test_config:
         app.config.from_mapping(test_config)
     production = app.config["PLANNER_ENV"] == "production"
@@ -71,3 +87,8 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     app.config.setdefault("REMEMBER_COOKIE_SECURE", production)
     if production:
         app.config["FORCE_HTTPS"] = os.environ.get("PLANNER_FORCE_HTTPS", "1") != "0"
+        if app.config["FORCE_HTTPS"] and not app.config.get("TRUSTED_HOSTS"):
+            # The redirect to HTTPS names a host; taken from the request's Host header, a forged header
+            # would send people to another site (Host: evil.example -> https://evil.example/login).
+            raise RuntimeError("PLANNER_TRUSTED_HOSTS must list the host names the planner answers to "
+                               "(e.g. planner.example.com) when it redirects to HTTPS")

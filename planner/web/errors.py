@@ -6,10 +6,10 @@ import logging
 import sqlite3
 
 import psycopg
-from flask import Flask, current_app, g, jsonify, make_response, render_template, request
+from flask import Flask, Response, current_app, g, jsonify, make_response, render_template, request
 from flask_login import current_user
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from planner.services.access import Forbidden, Hidden, record_denied
 from planner.services.errors import NotFound, StaleWrite
@@ -21,6 +21,12 @@ log = logging.getLogger(__name__)
 
 #: A database that cannot be reached or written: SQLAlchemy's error, or a driver's own from a raw connection.
 DATABASE_UNAVAILABLE = (OperationalError, sqlite3.OperationalError, psycopg.OperationalError)
+
+
+#: Page titles for HTTP errors, in place of Werkzeug's ("Not Found", "Request Entity Too Large").
+PAGE_TITLES = {400: "Something was wrong with the request", 403: "Not allowed", 404: "Page not found",
+               405: "Not allowed here", 413: "Too large to send", 429: "Too many attempts",
+               500: "Something went wrong", 503: "Service unavailable"}
 
 
 def _is_api() -> bool:
@@ -47,11 +53,21 @@ def init_app(app: Flask) -> None:
     def http_error(exc: HTTPException):
         if exc.code == 403:
             _audit_denied()
-        response = make_response(error_response(exc.code or 500, exc.name, exc.description or ""))
+        status = exc.code or 500
+        if _is_api():
+            response = make_response(error_response(status, exc.name, exc.description or ""))
+        else:  # the page explains each status; Werkzeug's stock description adds nothing but jargon
+            detail = "" if exc.description == type(exc).description else exc.description or ""
+            response = make_response(error_response(status, PAGE_TITLES.get(status, exc.name), detail))
         for header in ("Retry-After", "Allow"):  # what a 429 or 405 tells the client to do next
             if header in (own := exc.get_response().headers):
                 response.headers[header] = own[header]
         return response
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(exc: SecurityError):
+        # A Host header outside TRUSTED_HOSTS: no URL can be built for it, so no page can link anywhere.
+        return Response("This planner does not answer to that host name.\n", 400, mimetype="text/plain")
 
     @app.errorhandler(Forbidden)
     def forbidden(exc: Forbidden):

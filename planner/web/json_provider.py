@@ -5,6 +5,7 @@ orjson writes the same JSON several times faster than the standard library, whic
 is a visible share of a cached request. Reading JSON stays with the standard
 library (request bodies are small, and it accepts integers of any size, so an
 over-large number is refused by validation with a 422 naming the field).
+A body nested too deeply for it is a bad request like any other unreadable body.
 """
 
 from __future__ import annotations
@@ -30,3 +31,10 @@ class OrjsonProvider(DefaultJSONProvider):
         if kwargs.get("indent"):
             option |= orjson.OPT_INDENT_2
         return orjson.dumps(obj, default=kwargs.get("default", self.default), option=option).decode()
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        """The standard library's `loads`; JSON nested too deeply is a `ValueError` (Flask answers 400)."""
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None

@@ -1,10 +1,17 @@
-"""Security headers and CSRF protection for every response and form."""
+"""Security headers and CSRF protection for every response and form; the proxy in front, if any.
+
+Behind ``PLANNER_TRUSTED_PROXIES`` proxies, werkzeug's `ProxyFix` takes the client
+address, scheme and host from their ``X-Forwarded-*`` headers (and only theirs).
+Flask's ``TRUSTED_HOSTS`` (``PLANNER_TRUSTED_HOSTS``) answers 400 to any other Host,
+so the redirect to HTTPS can only ever name one of them.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, Response, request
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 __all__ = ["CSP", "DOCS_CSP", "csrf", "init_app", "talisman"]
 
@@ -51,7 +58,17 @@ CSP = {
 DOCS_CSP = {**CSP, "style-src": "'self' 'unsafe-inline'"}
 
 
+def _no_store(response: Response) -> Response:
+    """Pages, answers and downloads are personal data (and may show a new API token): no cache keeps them."""
+    if request.endpoint != "static":
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def init_app(app: Flask) -> None:
+    if proxies := app.config["TRUSTED_PROXIES"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+    app.after_request(_no_store)
     csrf.init_app(app)
     talisman.init_app(
         app,

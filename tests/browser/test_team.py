@@ -79,3 +79,19 @@ def test_a_self_assessment_two_levels_off_is_flagged_to_the_manager(page, new_pa
     flagged = views.get_by_role("row", name=re.compile("^Evaluation"))
     expect(flagged).to_contain_text("3 levels apart")
     expect(aisha.get_by_role("group", name="Evaluation", exact=True)).to_contain_text("3 levels apart")
+
+
+def test_a_refused_save_opens_on_a_focused_error_summary_whose_links_reach_each_field(page, sign_in):
+    sign_in("manager")
+    page.goto("/team/people/E1014")
+    expect(page.get_by_label("Evidence")).to_have_attribute("aria-required", "true")
+    expect(page.locator("label[for=evidence]")).to_contain_text("(required)")
+    page.get_by_role("button", name="Save assessment").click()  # no evidence
+
+    summary = page.get_by_role("alert").filter(has_text="There is a problem: nothing was saved")
+    expect(summary).to_be_focused()
+    expect(summary).to_be_in_viewport()
+    link = summary.get_by_role("link", name="Say what shows these levels.")
+    link.click()
+    expect(page.get_by_label("Evidence")).to_be_focused()
+    expect(page.get_by_label("Evidence")).to_have_attribute("aria-invalid", "true")

@@ -60,7 +60,7 @@ def test_a_target_already_reached_says_so(login):
 def test_an_unknown_track_is_refused_in_the_form(login):
     response = login("individual").get("/me?track=astronaut")
     assert response.status_code == 422
-    assert "Not a valid choice" in text_of(response)
+    assert "Choose one of the options offered." in text_of(response)  # not WTForms' stock "Not a valid choice"
 
 
 def test_my_history_is_charted_over_time_and_listed(login):

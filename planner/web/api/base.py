@@ -44,7 +44,6 @@ def api_blueprint(name: str, import_name: str, tag: str, description: str) -> AP
         operation_id_callback=lambda name, path, method: name,
     )
     bp.before_request(_require_sign_in)
-    bp.after_request(_no_store)
     return bp
 
 
@@ -63,12 +62,6 @@ def _require_sign_in():
         except TokenError as exc:
             raise CSRFError(f"{exc.args[0]} Send it in the X-CSRFToken header, or use a bearer token.") from exc
     return None
-
-
-def _no_store(response: Response) -> Response:
-    """Answers are personal data: no shared or browser cache keeps them."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def _path(loc: tuple) -> str:

@@ -16,6 +16,8 @@ __all__ = ["bp"]
 
 bp = api_blueprint("api_org", __name__, "organisation", "Organisational stage and hiring plans (HR only).")
 bp.register_error_handler(PlanError, plan_problem)
+# Every route here is HR's: refuse anyone else before a request body is even read.
+bp.before_request(lambda: current_scope().require_role("hr"))
 HR_ONLY = {403: schemas.Problem}
 
 

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, create_model, model_validator
 
+from planner.domain.assessments import MAX_EVIDENCE_CHARS, MAX_VERSION, evidence_problem
 from planner.domain.model import DOMAINS, MAX_LEVEL, TRACKS
 
 
@@ -40,12 +41,21 @@ TargetLevel = whole_number(1, MAX_LEVEL)
 #: The shipped ladder has five stages; a target beyond an uploaded rubric's last stage is a 422 from the planner.
 StageNumber = whole_number(1, 5)
 PerQuarter = whole_number(1, 1000)
-Version = whole_number(1, 2**31 - 1)
+Version = whole_number(1, MAX_VERSION)
 #: Stored ids are free text up to 100 characters; control characters never occur in them.
 EmployeeId = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$")]
 TeamSlug = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$")]
-#: Nothing stored allows more; NUL is refused by PostgreSQL, so it is refused here first.
-Evidence = Annotated[str, Field(max_length=2000, pattern=r"^[^\x00]*$")]
+
+
+def _evidence(value: str) -> str:
+    problem = evidence_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+#: The form's rule (`evidence_problem`): at most 2,000 characters and no NUL, which PostgreSQL refuses.
+Evidence = Annotated[str, Field(max_length=MAX_EVIDENCE_CHARS), AfterValidator(_evidence)]
 
 
 def _as_utc(moment: datetime) -> datetime:

@@ -129,13 +129,20 @@ class AssessmentRound:
     levels: dict[str, int]
 
 
+def assessor_name(label: str) -> str:
+    """An assessor as people read it: an account's email as it is; a command-line user (``cli:root``) in words."""
+    source, _, user = label.partition(":")
+    return f"{user}, from the command line" if source == "cli" and user else label
+
+
 def assessment_rounds(history: Iterable[AssessmentEntry]) -> list[AssessmentRound]:
     """Group a person's history into assessments, newest first."""
     rounds: dict[tuple, AssessmentRound] = {}
     for entry in history:
         key = (entry.at, entry.kind, entry.assessor)
         if key not in rounds:
-            rounds[key] = AssessmentRound(entry.at, entry.kind, entry.assessor, entry.evidence, entry.rubric_version, {})
+            rounds[key] = AssessmentRound(entry.at, entry.kind, assessor_name(entry.assessor), entry.evidence,
+                                          entry.rubric_version, {})
         rounds[key].levels[entry.domain] = entry.level
     return sorted(rounds.values(), key=lambda r: r.at, reverse=True)
 

@@ -28,6 +28,7 @@ from wtforms import (
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
+from planner.domain.assessments import MAX_VERSION, evidence_problem
 from planner.domain.model import DOMAINS, LEVELS, MAX_LEVEL, Person, Profile, Rubric
 from planner.domain.sequencing import HypotheticalHire
 
@@ -35,6 +36,9 @@ __all__ = ["AssessmentForm", "PlanForm", "RoadmapForm", "RubricUploadForm"]
 
 #: How many what-if rows of each kind the hiring page offers.
 WHAT_IF_ROWS = 3
+#: What a choice field says to a value it does not offer (WTForms' own: "Invalid Choice: could not coerce.").
+_CHOOSE = {"invalid_value_message": "Choose one of the options offered.",
+           "invalid_choice_message": "Choose one of the options offered."}
 
 
 def _optional_int(value: Any) -> int | None:
@@ -57,10 +61,14 @@ class AssessmentForm(FlaskForm):
     that loses a race can tell the user's changes from someone else's.
     """
 
-    version = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=0)])
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=0, max=MAX_VERSION)])
     started = HiddenField()
-    evidence = TextAreaField("Evidence", validators=[DataRequired("Say what shows these levels."),
-                                                      Length(max=2000)])
+    evidence = TextAreaField("Evidence", validators=[DataRequired("Say what shows these levels.")])
+
+    def validate_evidence(self, field) -> None:
+        problem = evidence_problem(field.data or "")
+        if problem:
+            raise ValidationError(problem)
 
     def levels(self) -> dict[str, int]:
         """The chosen level of each domain that has one."""
@@ -80,6 +88,17 @@ class AssessmentForm(FlaskForm):
             return {}
         return {d: int(p) if p else None for d, p in zip(DOMAINS, parts)}
 
+    def problems(self, rubric: Rubric) -> list[tuple[str, str]]:
+        """Every error as (message, id of the field to go to), in the order of the form."""
+        first_choice = f"{DOMAINS[0]}-level-0"
+        found = [(error, first_choice) for error in self.form_errors]
+        for spec in rubric.domains:
+            found += [(f"{spec.name}: {error}", f"{spec.slug}-level-0") for error in self[spec.slug].errors]
+        found += [(error, "evidence") for error in self.evidence.errors]
+        if self.version.errors or self.started.errors:
+            found.append(("The form did not arrive whole: reload the page and fill it in again.", "assess-form"))
+        return found
+
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         if valid and not self.levels():
@@ -90,7 +109,7 @@ class AssessmentForm(FlaskForm):
 
 for _domain in DOMAINS:
     setattr(AssessmentForm, _domain, RadioField(
-        _domain, choices=_options((n, str(n)) for n in LEVELS), coerce=_optional_int, validate_choice=False,
+        _domain, choices=_options((n, str(n)) for n in LEVELS), coerce=_optional_int, validate_choice=False, **_CHOOSE,
         validators=[Optional(), AnyOf(LEVELS, message="Choose a level from 0 to 5.")]))
 
 
@@ -103,8 +122,8 @@ class HireRow(Form):
     """A what-if: `count` hires at `level`, strongest in `domains`."""
 
     count = IntegerField("How many", validators=[Optional(), NumberRange(min=1, max=50)])
-    level = SelectField("Level", choices=_levels("No hire"), coerce=_optional_int)
-    domains = _CheckboxList("Strongest in", choices=[], validators=[Optional()])
+    level = SelectField("Level", choices=_levels("No hire"), coerce=_optional_int, **_CHOOSE)
+    domains = _CheckboxList("Strongest in", choices=[], validators=[Optional()], **_CHOOSE)
 
     def validate_level(self, field) -> None:
         if field.data is None and (self.count.data or self.domains.data):
@@ -114,8 +133,8 @@ class HireRow(Form):
 class PromotionRow(Form):
     """A what-if: develop one named person to `level`."""
 
-    employee_id = SelectField("Person", choices=[], validators=[Optional()])
-    level = SelectField("To level", choices=_levels("Level"), coerce=_optional_int)
+    employee_id = SelectField("Person", choices=[], validators=[Optional()], **_CHOOSE)
+    level = SelectField("To level", choices=_levels("Level"), coerce=_optional_int, **_CHOOSE)
 
     def validate_level(self, field) -> None:
         if bool(self.employee_id.data) != (field.data is not None):
@@ -128,7 +147,7 @@ class PlanForm(FlaskForm):
     class Meta:
         csrf = False
 
-    target = SelectField("Target stage", coerce=_optional_int, validators=[Optional()])
+    target = SelectField("Target stage", coerce=_optional_int, validators=[Optional()], **_CHOOSE)
     per_quarter = IntegerField("Hires per quarter", validators=[Optional(), NumberRange(min=1, max=100)])
     hires = FieldList(FormField(HireRow), min_entries=WHAT_IF_ROWS, max_entries=WHAT_IF_ROWS)
     promotions = FieldList(FormField(PromotionRow), min_entries=WHAT_IF_ROWS, max_entries=WHAT_IF_ROWS)
@@ -173,8 +192,8 @@ class RoadmapForm(FlaskForm):
     class Meta:
         csrf = False
 
-    target = SelectField("Target level", coerce=_optional_int, validators=[Optional()], choices=[])
-    track = SelectField("On the track", validators=[Optional()])
+    target = SelectField("Target level", coerce=_optional_int, validators=[Optional()], choices=[], **_CHOOSE)
+    track = SelectField("On the track", validators=[Optional()], **_CHOOSE)
 
     @classmethod
     def from_query(cls, rubric: Rubric, current_track: str) -> RoadmapForm:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 
 from planner.domain.rubric import RubricError
+from planner.loaders import MAX_TOML_CHARS
 from planner.services.exports import export_rubric
 from planner.services.workspaces import rubric_in_use, upload_rubric_version
 from planner.web.auth import current_scope
@@ -38,7 +39,7 @@ def upload():
         return _matrix(form, status=422)
     upload = form.rubric.data
     try:
-        in_use = upload_rubric_version(get_session(), current_scope(), upload.read().decode("utf-8"))
+        in_use = upload_rubric_version(get_session(), current_scope(), upload.read(MAX_TOML_CHARS * 4 + 1).decode("utf-8"))
     except UnicodeDecodeError:
         return _matrix(form, f"{upload.filename}: not UTF-8 text, so it cannot be a rubric.", 422)
     except RubricError as exc:
