@@ -253,7 +253,7 @@ def _team_name(team: str) -> str:
     return team or "(no team)"
 
 
-def _assessment_report(assessment: OrgAssessment, markdown: bool) -> str:
+def _assessment_report(assessment: OrgAssessment, markdown: bool, people: bool) -> str:
     rubric = assessment.rubric
     heading, bullet = ("## ", "- ") if markdown else ("", "  - ")
     stage = assessment.stage
@@ -279,23 +279,28 @@ def _assessment_report(assessment: OrgAssessment, markdown: bool) -> str:
           f"{t.possible_stage.number} {t.possible_stage.name}", t.blockers_text()]
          for t in team_stages(assessment)], markdown,
     ), ""]
-    out += [f"{heading}People", "" if markdown else None, _table(
-        ["id", "name", "team", "level", "to reach next level"],
-        [[s.person.employee_id, s.person.name, s.person.team,
-          f"L{s.level}" + (f" (leads at L{s.leads_at})" if s.leads_at else ""), _gaps_text(dict(s.next_level_gaps))]
-         for s in assessment.scores], markdown,
-    )]
+    if not people:  # a row per person runs to thousands of lines for a large organisation
+        count = len(assessment.scores)
+        out += [f"{heading}People", "" if markdown else None,
+                f"{count} {'person' if count == 1 else 'people'} scored: list each with --people."]
+    else:
+        out += [f"{heading}People", "" if markdown else None, _table(
+            ["id", "name", "team", "level", "to reach next level"],
+            [[s.person.employee_id, s.person.name, s.person.team,
+              f"L{s.level}" + (f" (leads at L{s.leads_at})" if s.leads_at else ""), _gaps_text(dict(s.next_level_gaps))]
+             for s in assessment.scores], markdown,
+        )]
     return "\n".join(line for line in out if line is not None) + "\n"
 
 
-def assessment_table(assessment: OrgAssessment) -> str:
-    """A terminal report: stage, blockers, findings, level mix, coverage, teams, then people."""
-    return _assessment_report(assessment, markdown=False)
+def assessment_table(assessment: OrgAssessment, *, people: bool = False) -> str:
+    """A terminal report: stage, blockers, findings, level mix, coverage, teams, then people (a count, or a row each)."""
+    return _assessment_report(assessment, markdown=False, people=people)
 
 
-def assessment_markdown(assessment: OrgAssessment) -> str:
+def assessment_markdown(assessment: OrgAssessment, *, people: bool = False) -> str:
     """The terminal report as Markdown (`assess --format md`)."""
-    return _assessment_report(assessment, markdown=True)
+    return _assessment_report(assessment, markdown=True, people=people)
 
 
 def _quarters(start: int | None, end: int | None) -> str:

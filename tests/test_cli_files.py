@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -217,3 +218,29 @@ def test_piping_into_head_ends_quietly(tmp_path, fmt):
                           capture_output=True, text=True)
     assert len(done.stdout) == 200
     assert done.stderr == ""
+
+
+def test_assess_counts_people_unless_asked_to_list_them():
+    summary = run("assess", SEED_PEOPLE).stdout
+    assert summary.endswith("\nPeople\n80 people scored: list each with --people.\n")
+    assert "Aisha Voss" not in summary
+    listed = run("assess", SEED_PEOPLE, "--people").stdout
+    people = listed.split("\nPeople\n")[1].splitlines()
+    assert people[0].split() == ["id", "name", "team", "level", "to", "reach", "next", "level"] and len(people) == 2 + 80
+    assert "\n## People\n\n| id    | name" in run("assess", SEED_PEOPLE, "--format", "md", "--people").stdout
+
+
+@pytest.mark.parametrize("command", [["assess", SEED_PEOPLE], ["plan", SEED_PEOPLE],
+                                     ["roadmap", SEED_PEOPLE, "--employee", "E1013"]])
+def test_pretty_json_is_indented_and_compact_json_is_one_line_whatever_the_output(command):
+    pretty = run(*command, "--format", "json", "--pretty").stdout
+    compact = run(*command, "--format", "json", "--compact").stdout
+    assert pretty.startswith("{\n  \"") and json.loads(pretty) == json.loads(compact)
+    assert compact.count("\n") == 1
+
+
+def test_no_command_in_the_readme_is_a_shell_pipe_by_accident():
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    commands = [line for block in re.findall(r"```sh\n(.*?)```", readme, re.DOTALL) for line in block.splitlines()]
+    assert commands
+    assert not [line for line in commands if "|" in line.split("#")[0]]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from planner.cli.common import emit_json, fail, fail_input, load_rubric_or_fail, rubric_option
+from planner.cli.common import emit_json, fail, fail_input, load_rubric_or_fail, pretty_option, rubric_option
 from planner.collector import collector_paused
 from planner.domain.model import TRACKS
 from planner.domain.sequencing import PlanError, plan_hiring
@@ -42,10 +42,14 @@ def _rubric_and_people(file: str | None, organisation: str | None, rubric_path: 
 @click.command()
 @PEOPLE_FILE
 @click.option("--format", "fmt", type=click.Choice(["json", "md", "table"]), default="table", show_default=True)
+@click.option("--people", "list_people", is_flag=True,
+              help="List every person in the table or Markdown (otherwise only how many; JSON always lists them).")
+@pretty_option
 @ORG_OPTION
 @rubric_option
 @collector_paused()
-def assess(file: str | None, fmt: str, organisation: str | None, rubric_path: str | None) -> None:
+def assess(file: str | None, fmt: str, list_people: bool, pretty: bool | None, organisation: str | None,
+           rubric_path: str | None) -> None:
     """Score everyone in FILE and place the organisation on the stage ladder.
 
     FILE is a CSV (employee_id,name,email,team,track,manager_id and the eight
@@ -57,11 +61,11 @@ def assess(file: str | None, fmt: str, organisation: str | None, rubric_path: st
     rubric, people = _rubric_and_people(file, organisation, rubric_path)
     assessment = assess_org(rubric, people)
     if fmt == "json":
-        emit_json(reports.assessment_dict(assessment))
+        emit_json(reports.assessment_dict(assessment), pretty)
     elif fmt == "md":
-        click.echo(reports.assessment_markdown(assessment), nl=False)
+        click.echo(reports.assessment_markdown(assessment, people=list_people), nl=False)
     else:
-        click.echo(reports.assessment_table(assessment), nl=False)
+        click.echo(reports.assessment_table(assessment, people=list_people), nl=False)
 
 
 @click.command()
@@ -69,11 +73,12 @@ def assess(file: str | None, fmt: str, organisation: str | None, rubric_path: st
 @click.option("--target-stage", type=click.IntRange(1, 5), default=None, help="Stage to plan for (default: next).")
 @click.option("--per-quarter", type=click.IntRange(min=1), default=None, help="External hires possible per quarter.")
 @click.option("--format", "fmt", type=click.Choice(["json", "md", "csv"]), default="md", show_default=True)
+@pretty_option
 @ORG_OPTION
 @rubric_option
 @collector_paused()
-def plan(file: str | None, target_stage: int | None, per_quarter: int | None, fmt: str, organisation: str | None,
-         rubric_path: str | None) -> None:
+def plan(file: str | None, target_stage: int | None, per_quarter: int | None, fmt: str, pretty: bool | None,
+         organisation: str | None, rubric_path: str | None) -> None:
     """Recommend phased hiring and internal promotion to reach a target stage (FILE, or the database)."""
     rubric, people = _rubric_and_people(file, organisation, rubric_path)
     try:
@@ -81,7 +86,7 @@ def plan(file: str | None, target_stage: int | None, per_quarter: int | None, fm
     except PlanError as exc:
         fail(f"--{exc.field.replace('_', '-')}: {exc.message}")
     if fmt == "json":
-        emit_json(reports.plan_dict(result))
+        emit_json(reports.plan_dict(result), pretty)
     elif fmt == "csv":
         click.echo(reports.plan_csv(result), nl=False)
     else:
@@ -95,11 +100,12 @@ def plan(file: str | None, target_stage: int | None, per_quarter: int | None, fm
 @click.option("--track", "target_track", type=click.Choice(TRACKS), default=None,
               help="Track to end on (default: the person's own).")
 @click.option("--format", "fmt", type=click.Choice(["json", "md"]), default="md", show_default=True)
+@pretty_option
 @ORG_OPTION
 @rubric_option
 @collector_paused()
 def roadmap(file: str | None, employee_id: str, target_level: int | None, target_track: str | None, fmt: str,
-            organisation: str | None, rubric_path: str | None) -> None:
+            pretty: bool | None, organisation: str | None, rubric_path: str | None) -> None:
     """Show one person's least-effort path to a target level on the career graph (FILE, or the database)."""
     # Imported here: only this command needs networkx, which costs the others ~0.1 s to load.
     from planner.domain.careers import career_graph, roadmap as build_roadmap
@@ -111,7 +117,7 @@ def roadmap(file: str | None, employee_id: str, target_level: int | None, target
         fail(f"{where}: no employee {employee_id!r} (--employee takes an id from {'the file' if file else 'there'})")
     result = build_roadmap(career_graph(rubric), rubric, person.profile, person.track, target_level, target_track)
     if fmt == "json":
-        emit_json(reports.roadmap_dict(person, result))
+        emit_json(reports.roadmap_dict(person, result), pretty)
     else:
         click.echo(reports.roadmap_markdown(person, result, rubric.level_title), nl=False)
 

@@ -12,7 +12,7 @@ from planner.domain.model import Rubric
 from planner.domain.rubric import RubricError
 from planner.loaders import InputErrors, load_rubric
 
-__all__ = ["InputFailure", "emit_json", "fail", "fail_input", "load_rubric_or_fail", "rubric_option"]
+__all__ = ["InputFailure", "emit_json", "fail", "fail_input", "load_rubric_or_fail", "pretty_option", "rubric_option"]
 
 
 class InputFailure(click.ClickException):
@@ -32,14 +32,14 @@ def fail_input(errors: InputErrors) -> NoReturn:
     fail(str(errors))
 
 
-def emit_json(data: Any) -> None:
-    """Print JSON: indented for a person at a terminal, compact for a pipe.
+def emit_json(data: Any, pretty: bool | None = None) -> None:
+    """Print JSON: indented with ``pretty`` (by default for a person at a terminal), else compact.
 
     orjson writes UTF-8 bytes about ten times faster than the standard library, which
     matters for `assess` on a large organisation (tens of megabytes of output).
     """
     options = orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE
-    if sys.stdout.isatty():
+    if sys.stdout.isatty() if pretty is None else pretty:
         options |= orjson.OPT_INDENT_2
     click.echo(orjson.dumps(data, option=options), nl=False)
 
@@ -50,6 +50,11 @@ def load_rubric_or_fail(path: str | None) -> Rubric:
     except RubricError as exc:
         fail(str(exc))
 
+
+pretty_option = click.option(
+    "--pretty/--compact", default=None,
+    help="JSON indented for reading, or on one line (default: indented at a terminal, compact in a pipe).",
+)
 
 rubric_option = click.option(
     "--rubric", "rubric_path", type=click.Path(dir_okay=False), default=None,

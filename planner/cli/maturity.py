@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from planner import maturity_reports
-from planner.cli.common import emit_json, fail, fail_input, load_rubric_or_fail, rubric_option
+from planner.cli.common import emit_json, fail, fail_input, load_rubric_or_fail, pretty_option, rubric_option
 from planner.domain.practices import Answer, KpiSeries, PracticeRubric, maturity_report, score_practices
 from planner.domain.rubric import RubricError
 from planner.domain.sequencing import plan_hiring
@@ -77,9 +77,10 @@ def _kpis(kpi_file: str, team: str | None, rubric: PracticeRubric) -> list[KpiSe
 @click.option("--kpis", "kpi_file", type=FILE, default=None,
               help="KPI readings CSV (team,kpi,recorded_on,value,is_baseline): show change against baseline.")
 @click.option("--format", "fmt", type=click.Choice(["json", "md"]), default="md", show_default=True)
+@pretty_option
 @rubric_option
 def maturity(answers: str | None, template: bool, people_file: str | None, team: str | None,
-             kpi_file: str | None, fmt: str, rubric_path: str | None) -> None:
+             kpi_file: str | None, fmt: str, pretty: bool | None, rubric_path: str | None) -> None:
     """Place the organisation's AI practices on AIMM (1-5) and the seven-level model (1-7).
 
     ANSWERS is a JSON object {practice id: "yes" | "partial" | "no"}; unanswered
@@ -91,7 +92,7 @@ def maturity(answers: str | None, template: bool, people_file: str | None, team:
         if answers is not None:
             fail("--template prints the questionnaire; it takes no ANSWERS file")
         if fmt == "json":
-            emit_json(maturity_reports.template_list(rubric))
+            emit_json(maturity_reports.template_list(rubric), pretty)
         else:
             click.echo(maturity_reports.template_markdown(rubric), nl=False)
         return
@@ -105,6 +106,6 @@ def maturity(answers: str | None, template: bool, people_file: str | None, team:
         data = {"team": team, **maturity_reports.maturity_dict(report)}
         if kpi_file:
             data["kpi_tracking"] = [maturity_reports.kpi_series_dict(s) for s in series]
-        emit_json(data)
+        emit_json(data, pretty)
     else:
         click.echo(maturity_reports.maturity_markdown(report, series, team))
