@@ -189,8 +189,10 @@ class Requirement:
         copies of a team need exactly ten times what one copy needs, so duplicating
         an organisation never changes whether it meets the requirement.
         """
-        # Round before ceil so 0.1 * 70 is 7, not 8, despite binary floating point.
-        return max(self.min_count, ceil(round(self.min_share * headcount, 9)))
+        if not self.min_share:
+            return self.min_count
+        # Allow a hair below before ceil so 0.1 * 70 is 7, not 8, despite binary floating point.
+        return max(self.min_count, ceil(self.min_share * headcount - 1e-9))
 
 
 @dataclass(frozen=True, slots=True)

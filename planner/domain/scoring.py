@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from planner.domain.model import DOMAINS, MAX_LEVEL, Person, Profile, Rubric
 
-__all__ = ["PersonScore", "earned_level", "gaps_to", "leads_at", "score_people", "score_person"]
+__all__ = ["PersonScore", "earned_level", "gaps_to", "leads_at", "level_and_lead", "score_people", "score_person"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +73,14 @@ def _leads_at(rubric: Rubric, values: Sequence[int], held: int) -> int:
 
 def leads_at(rubric: Rubric, profile: Profile) -> int:
     """The level `profile` leads at without earning it (0 if none); see the module docstring."""
-    values = _values(profile)
-    return _leads_at(rubric, values, _earned(rubric, values))
+    return level_and_lead(rubric, profile.levels)[1]
+
+
+def level_and_lead(rubric: Rubric, levels: Sequence[int | None]) -> tuple[int, int]:
+    """(level held, level led at) for a profile's levels, blank cells read as 0."""
+    values = [v or 0 for v in levels]
+    held = _earned(rubric, values)
+    return held, _leads_at(rubric, values, held)
 
 
 def earned_level(rubric: Rubric, profile: Profile) -> int:

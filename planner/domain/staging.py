@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import compress
 from operator import attrgetter
 
 from planner.domain.model import (
@@ -30,13 +31,12 @@ from planner.domain.model import (
     LEVELS,
     MAX_LEVEL,
     Person,
-    Profile,
     Requirement,
     Rubric,
     StageSpec,
     frozen_mapping,
 )
-from planner.domain.scoring import PersonScore, earned_level, leads_at, score_people
+from planner.domain.scoring import PersonScore, level_and_lead, score_people
 
 __all__ = [
     "Evidence",
@@ -50,7 +50,9 @@ __all__ = [
     "team_stages",
 ]
 
-_LEVELS_OF = attrgetter("profile.levels")
+_LEVELS_OF = attrgetter("person.profile.levels")
+_TRACK_OF = attrgetter("person.track")
+_TEAM_OF = attrgetter("person.team")
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +166,12 @@ class OrgAssessment:
     unassessed_domains: tuple[str, ...] = ()
     #: People holding exactly each level 0..5, across everyone.
     total_level_counts: tuple[int, ...] = (0,) * len(LEVELS)
+    #: Per distinct profile: (level, leads at) known, then with every blank cell at the top level.
+    readings: Mapping[tuple[int | None, ...], tuple[int, int, int, int]] = field(
+        default_factory=frozen_mapping, repr=False, compare=False)
+    #: How many people, AI workforce or not, have each distinct profile.
+    profile_counts: Mapping[tuple[int | None, ...], int] = field(
+        default_factory=frozen_mapping, repr=False, compare=False)
 
     @property
     def headcount(self) -> int:
@@ -216,6 +224,7 @@ class TeamStage:
     total_headcount: int
     stage: StageSpec
     possible_stage: StageSpec
+    #: The gates checked, up to the first one the team certainly fails.
     gates: tuple[GateCheck, ...]
 
     def blockers_text(self) -> str:
@@ -223,10 +232,8 @@ class TeamStage:
 
 
 def _count_levels(scores: Iterable[PersonScore]) -> tuple[int, ...]:
-    counts = [0] * len(LEVELS)
-    for score in scores:
-        counts[score.level] += 1
-    return tuple(counts)
+    counts = Counter(map(attrgetter("level"), scores))
+    return tuple(counts[level] for level in LEVELS)
 
 
 #: Per distinct profile: (level, leads at) as known, then as if every blank cell were at the top level.
@@ -235,20 +242,18 @@ Readings = Mapping[tuple[int | None, ...], tuple[int, int, int, int]]
 
 def _readings(rubric: Rubric, scores: Iterable[PersonScore]) -> dict[tuple[int | None, ...], tuple[int, int, int, int]]:
     readings = {}
-    for score in scores:
-        levels = score.person.profile.levels
-        if levels in readings:
-            continue
+    for levels, score in dict(zip(map(_LEVELS_OF, scores), scores)).items():  # one score per distinct profile
         best = (score.level, score.leads_at)
         if None in levels:
-            top = Profile(tuple(MAX_LEVEL if v is None else v for v in levels))
-            best = (earned_level(rubric, top), leads_at(rubric, top))
+            best = level_and_lead(rubric, [MAX_LEVEL if v is None else v for v in levels])
         readings[levels] = (score.level, score.leads_at, *best)
     return readings
 
 
-def _evidence(profile_counts: Mapping[tuple[int | None, ...], int], readings: Readings) -> tuple[Evidence, Evidence]:
-    """The known and the possible evidence of a workforce given as distinct profiles with their counts."""
+def _evidence(profile_counts: Mapping[tuple[int | None, ...], int], readings: Readings,
+              domains: Sequence[str] = DOMAINS) -> tuple[Evidence, Evidence]:
+    """The known and the possible evidence of a workforce given as distinct profiles with their counts
+    (coverage of `domains` only)."""
     counts = [[0] * len(LEVELS) for _ in range(4)]  # known levels, known leaders, possible levels, possible leaders
     for levels, n in profile_counts.items():
         level, leads, best, best_leads = readings[levels]
@@ -258,18 +263,22 @@ def _evidence(profile_counts: Mapping[tuple[int | None, ...], int], readings: Re
             counts[1][above] += n
         for above in range(best + 1, best_leads + 1):
             counts[3][above] += n
-    known = Evidence(tuple(counts[0]), _coverage(profile_counts), tuple(counts[1]))
-    return known, Evidence(tuple(counts[2]), _coverage(profile_counts, MAX_LEVEL), tuple(counts[3]))
+    known = Evidence(tuple(counts[0]), _coverage(profile_counts, 0, domains), tuple(counts[1]))
+    return known, Evidence(tuple(counts[2]), _coverage(profile_counts, MAX_LEVEL, domains), tuple(counts[3]))
 
 
-def _coverage(profile_counts: Mapping[tuple[int | None, ...], int], blank: int = 0) -> dict[str, tuple[int, ...]]:
-    """Per domain, people at >= each level, reading blank cells as `blank`; one pass over distinct profiles."""
-    histogram = [[0] * (MAX_LEVEL + 1) for _ in DOMAINS]
+def _coverage(profile_counts: Mapping[tuple[int | None, ...], int], blank: int = 0,
+              domains: Sequence[str] = DOMAINS) -> dict[str, tuple[int, ...]]:
+    """Per domain (of `domains`), people at >= each level, reading blank cells as `blank`; one pass
+    over the distinct profiles."""
+    positions = [_I[d] for d in domains]
+    histogram = [[0] * (MAX_LEVEL + 1) for _ in domains]
     for levels, count in profile_counts.items():
-        for i, value in enumerate(levels):
-            histogram[i][blank if value is None else value] += count
+        for row, i in zip(histogram, positions):
+            value = levels[i]
+            row[blank if value is None else value] += count
     coverage = {}
-    for domain, counts in zip(DOMAINS, histogram):
+    for domain, counts in zip(domains, histogram):
         running, at_least = 0, []
         for level in range(MAX_LEVEL, 0, -1):
             running += counts[level]
@@ -279,14 +288,16 @@ def _coverage(profile_counts: Mapping[tuple[int | None, ...], int], blank: int =
 
 
 def check_gates(rubric: Rubric, level_counts: Sequence[int], coverage: Mapping[str, Sequence[int]],
-                leaders: Sequence[int] | None = None,
-                possible: Evidence | None = None) -> tuple[StageSpec, tuple[GateCheck, ...]]:
+                leaders: Sequence[int] | None = None, possible: Evidence | None = None,
+                until_certain: bool = False) -> tuple[StageSpec, tuple[GateCheck, ...]]:
     """Return the stage reached and the check of every gate, from counts alone.
 
     Separated from `assess_org` so the sequencer can test projected counts cheaply.
     `level_counts` and `coverage` are the AI workforce's; their total is the
     headcount the gates' shares apply to. `possible` is the reading with every
-    blank cell at the top level: shortfalls it would close are marked not certain.
+    blank cell at the top level: shortfalls it would close are marked not certain. With
+    `until_certain`, checking stops after the first gate with a certain shortfall: the stage, the
+    possible stage and the next gate's blockers are all known by then.
     """
     known = Evidence(level_counts, coverage, leaders or (0,) * len(LEVELS))
     headcount = sum(level_counts)
@@ -305,6 +316,8 @@ def check_gates(rubric: Rubric, level_counts: Sequence[int], coverage: Mapping[s
                 name = rubric.domain(req.domain).name if req.domain else ""
                 shortfalls.append(Shortfall(req, needed, have, could, name))
         gates.append(GateCheck(stage, tuple(shortfalls)))
+        if until_certain and any(s.certain for s in shortfalls):
+            break
     return _reached(rubric, gates, lambda g: g.met), tuple(gates)
 
 
@@ -346,7 +359,7 @@ def _verb(people: Sequence, one: str, many: str) -> str:
 def _matching(scores: Sequence[PersonScore], test) -> list[PersonScore]:
     """The scores whose profile passes `test`, judged once per distinct profile."""
     verdicts: dict[tuple[int | None, ...], bool] = {}
-    for levels in set(map(_LEVELS_OF, map(attrgetter("person"), scores))):
+    for levels in set(map(_LEVELS_OF, scores)):
         verdicts[levels] = test(levels)
     if not any(verdicts.values()):
         return []
@@ -450,10 +463,11 @@ def _findings(a: OrgAssessment, possible: Evidence, everyone_possible_l1: int) -
                 "queue for them. Grow L3 engineers before widening the platform.",
             ))
     senior_level = rubric.senior_strategy_level
+    strategy, governance = _I["strategy"], _I["governance"]
     senior = [] if not certain_l3 else [  # only a certain operationalisation gap makes them a warning
-        s for s in a.scores
-        if s.level < 3 and (s.leads_at or s.person.profile.value("strategy") >= senior_level
-                            or s.person.profile.value("governance") >= senior_level)
+        s for s in _matching(a.scores, lambda levels: a.readings[levels][0] < 3 and (
+            a.readings[levels][1] or (levels[strategy] or 0) >= senior_level
+            or (levels[governance] or 0) >= senior_level))
     ]
     if senior:
         found.append(Finding(
@@ -462,7 +476,7 @@ def _findings(a: OrgAssessment, possible: Evidence, everyone_possible_l1: int) -
             f"without an L3 foundation beneath: strategy has no production systems to run on. "
             "Hold further senior strategy hires until L3 capacity exists.",
         ))
-    leaders = [s for s in a.scores if s.leads_at]
+    leaders = [s for s in a.scores if s.leads_at] if any(map(attrgetter("leads_at"), a.scores)) else []
     if leaders:
         top = max(s.leads_at for s in leaders)
         found.append(Finding(
@@ -494,7 +508,7 @@ def _findings(a: OrgAssessment, possible: Evidence, everyone_possible_l1: int) -
             f"workforce). Assess {first} first. Until then no gap is claimed in a domain nobody assessed, and "
             "advice about those domains is conditional.",
         ))
-    unassessed = sum(1 for s in a.scores if None in s.person.profile.levels)
+    unassessed = sum(n for levels, n in a.profile_counts.items() if None in levels)
     if unassessed:
         found.append(Finding(
             "not_assessed",
@@ -530,9 +544,10 @@ def assess_org(rubric: Rubric, people: Iterable[Person], scores: Sequence[Person
     """
     people = tuple(people)
     scores = tuple(scores) if scores is not None else score_people(rubric, people)
-    workforce = tuple(s for s in scores if rubric.in_workforce(s.person.track))
+    workforce = tuple(compress(scores, map(rubric.workforce.__contains__, map(_TRACK_OF, scores))))
     readings = _readings(rubric, scores)
-    profile_counts = Counter(map(_LEVELS_OF, (s.person for s in workforce)))
+    everyone = Counter(map(_LEVELS_OF, scores))
+    profile_counts = everyone if len(workforce) == len(scores) else Counter(map(_LEVELS_OF, workforce))
     known, possible = _evidence(profile_counts, readings)
     blank_counts, rising = dict.fromkeys(DOMAINS, 0), dict.fromkeys(DOMAINS, 0)
     for levels, count in profile_counts.items():
@@ -543,8 +558,7 @@ def assess_org(rubric: Rubric, people: Iterable[Person], scores: Sequence[Person
                     blank_counts[DOMAINS[i]] += count
                     rising[DOMAINS[i]] += count * could_rise
     stage, gates = check_gates(rubric, known.level_counts, known.coverage, known.leaders, possible)
-    everyone_possible_l1 = sum(n for levels, n in Counter(map(_LEVELS_OF, (s.person for s in scores))).items()
-                               if readings[levels][2] >= 1)
+    everyone_possible_l1 = sum(n for levels, n in everyone.items() if readings[levels][2] >= 1)
     assessment = OrgAssessment(
         rubric=rubric,
         scores=scores,
@@ -559,6 +573,8 @@ def assess_org(rubric: Rubric, people: Iterable[Person], scores: Sequence[Person
         blank_counts=frozen_mapping(blank_counts),
         unassessed_domains=_undecided_domains(rubric, gates, blank_counts, rising),
         total_level_counts=_count_levels(scores),
+        readings=frozen_mapping(readings),
+        profile_counts=frozen_mapping(everyone),
     )
     return replace(assessment, warnings=tuple(_findings(assessment, possible, everyone_possible_l1)))
 
@@ -566,19 +582,22 @@ def assess_org(rubric: Rubric, people: Iterable[Person], scores: Sequence[Person
 def team_stages(assessment: OrgAssessment) -> tuple[TeamStage, ...]:
     """Each team's stage beside the organisation's (teams in name order).
 
-    Counts only, from the organisation's scores: one pass groups the distinct profiles by team,
-    so ten thousand small teams cost little more than the organisation itself.
+    Counts only, from the organisation's scores and readings: one pass groups the distinct
+    profiles by team, so ten thousand small teams cost little more than the organisation itself.
     """
     rubric = assessment.rubric
-    readings = _readings(rubric, assessment.scores)
-    totals = Counter(s.person.team for s in assessment.scores)
-    profiles: dict[str, Counter] = {team: Counter() for team in totals}
-    for score in assessment.workforce:
-        profiles[score.person.team][score.person.profile.levels] += 1
+    readings = assessment.readings or _readings(rubric, assessment.scores)
+    totals = Counter(map(_TEAM_OF, assessment.scores))
+    profiles: dict[str, dict] = {team: {} for team in totals}
+    for (team, levels), n in Counter(zip(map(_TEAM_OF, assessment.workforce),
+                                         map(_LEVELS_OF, assessment.workforce))).items():
+        profiles[team][levels] = n
+    gated = sorted({r.domain for stage in rubric.stages for r in stage.coverage}, key=_I.__getitem__)
     teams = []
     for team in sorted(totals):
-        known, possible = _evidence(profiles[team], readings)
-        stage, gates = check_gates(rubric, known.level_counts, known.coverage, known.leaders, possible)
+        known, possible = _evidence(profiles[team], readings, gated)
+        stage, gates = check_gates(rubric, known.level_counts, known.coverage, known.leaders, possible,
+                                   until_certain=True)
         teams.append(TeamStage(team, sum(known.level_counts), totals[team], stage,
                                _possible_stage(rubric, gates), gates))
     return tuple(teams)
