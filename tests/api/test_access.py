@@ -116,3 +116,39 @@ def test_denied_reads_and_refused_assessments_are_audited(app, api, version_of):
 def test_a_missing_record_is_not_a_denial(app, api):
     api("hr").get(f"/api/v1/people/{MISSING}")
     assert denials(app) == []
+
+
+#: The roster's routes (HR only): what HR gets, with a body where one is needed; everyone else gets 403.
+ROSTER = {
+    ("GET", "/api/v1/roster/people", None): 200,
+    ("GET", "/api/v1/roster/people?archived=true", None): 200,
+    ("GET", f"/api/v1/roster/people/{TEAMMATE_ID}", None): 200,
+    ("GET", f"/api/v1/roster/people/{MISSING}", None): 404,
+    ("POST", "/api/v1/roster/people", (("employee_id", "E2001"), ("name", "Noor"), ("track", "business"))): 201,
+    ("PATCH", f"/api/v1/roster/people/{TEAMMATE_ID}", (("name", "Daria A."),)): 200,
+    ("PATCH", f"/api/v1/roster/people/{MISSING}", (("name", "Nobody"),)): 404,
+    ("POST", f"/api/v1/roster/people/{TEAMMATE_ID}/archive", ()): 200,
+    ("POST", f"/api/v1/roster/people/{TEAMMATE_ID}/restore", ()): 409,
+    ("GET", "/api/v1/roster/teams", None): 200,
+    ("POST", "/api/v1/roster/teams", (("name", "Research"),)): 201,
+    ("PATCH", f"/api/v1/roster/teams/{OTHER_TEAM}", (("name", "Data"),)): 200,
+    ("PATCH", "/api/v1/roster/teams/no-such-team", (("name", "Data"),)): 404,
+}
+
+
+@pytest.mark.parametrize("route", list(ROSTER), ids=lambda r: f"{r[0]} {r[1]}")
+@pytest.mark.parametrize("role", ROLES)
+def test_only_hr_administers_the_roster(api, version_of, role, route):
+    method, url, fields = route
+    body = None
+    if fields is not None:
+        body = dict(fields)
+        if "/people/" in url and method != "GET":
+            body["version"] = 1 if MISSING in url else version_of(TEAMMATE_ID)
+        elif "/teams/" in url:
+            body["version"] = 1
+    before = version_of(TEAMMATE_ID)
+    response = api(role).open(url, method=method, json=body)
+    assert response.status_code == (ROSTER[route] if role == "hr" else 403), response.get_json()
+    if role != "hr":
+        assert version_of(TEAMMATE_ID) == before, "a refused roster change changed nothing"

@@ -4,8 +4,8 @@ Every built-in check runs (``call_and_validate`` uses them all: not_a_server_err
 status, content-type, header and schema conformance, negative_data_rejection,
 positive_data_acceptance, missing required headers, unsupported methods, ignored
 auth ...) over the examples, coverage and fuzzing phases. One rule is stated the
-way the check cannot read it from the schema: a what-if promotion must name a person
-of the organisation (see `accepts_schema_valid_data`).
+way the check cannot read it from the schema: a what-if promotion, and a roster change's
+team and manager, must name a team or person of the organisation (see `accepts_schema_valid_data`).
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ CONFIG = {
         "path.slug": {"dictionary": "teams", "probability": 0.5},
         "body.promotions[*].employee_id": {"dictionary": "people", "probability": 0.5},
         "body.version": {"dictionary": "versions", "probability": 0.5},
+        "body.team": {"dictionary": "teams", "probability": 0.5},
+        "body.manager_id": {"dictionary": "people", "probability": 0.5},
     },
 }
 #: The app here serves the document only; every case goes to the test's own app (a private demo database).
@@ -47,17 +49,24 @@ schema = schemathesis.openapi.from_wsgi(
     config=SchemathesisConfig.from_dict(CONFIG))
 #: About 15 generated cases per operation and phase: the whole module runs in well under a minute.
 BOUNDED = settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
-UNKNOWN_PROMOTION = re.compile(r"promotions\[\d+\]\.employee_id")
+#: Rejections of schema-valid data that name something the schema cannot know: (field path, message start).
+UNKNOWN_REFERENCES = [
+    (re.compile(r"promotions\[\d+\]\.employee_id"), "no person"),  # a what-if promotion of nobody here
+    (re.compile(r"team"), "there is no team"),  # a roster change naming a team that does not exist
+    (re.compile(r"manager_id"), "there is nobody"),  # ... or a manager who does not exist or has left
+    (re.compile(r"manager_id"), "would make the person report to themselves"),  # ... or a reporting loop
+]
 
 
 def accepts_schema_valid_data(ctx, response, case):
-    """positive_data_acceptance, except a 422 that only names what-if promotions of unknown people.
+    """positive_data_acceptance, except a 422 that only names references to people or teams that do not exist.
 
     The schema cannot list who works here; any other rejection of schema-valid data still fails.
     """
     if response.status_code == 422:
         fields = response.json()["error"]["fields"]
-        if all(UNKNOWN_PROMOTION.fullmatch(f["path"]) and f["message"].startswith("no person") for f in fields):
+        if all(any(path.fullmatch(f["path"]) and f["message"].startswith(start) for path, start in UNKNOWN_REFERENCES)
+               for f in fields):
             return None
     return positive_data_acceptance(ctx, response, case)
 

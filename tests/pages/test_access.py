@@ -8,17 +8,29 @@ import pytest
 
 from .conftest import OTHER_TEAM_ID, TEAMMATE_ID
 
+#: HR's roster pages: nobody else opens them.
+ROSTER_PAGES = ["/people", "/people/new", f"/people/{TEAMMATE_ID}", "/teams"]
 PAGES = ["/team", f"/team/people/{TEAMMATE_ID}", "/org", "/hiring", "/hiring/print", "/hiring/export.csv",
-         "/hiring/export.md", "/me", "/me/self-assessment", "/rubric", "/rubric/download", "/account"]
+         "/hiring/export.md", "/me", "/me/self-assessment", "/rubric", "/rubric/download", "/account", *ROSTER_PAGES]
 
 #: The status each role gets for each page (the demo HR account is linked to a person, so /me works).
 EXPECTED = {
     "hr": dict.fromkeys(PAGES, 200),
     "manager": {**dict.fromkeys(PAGES, 200), "/org": 403, "/hiring": 403, "/hiring/print": 403,
-                "/hiring/export.csv": 403, "/hiring/export.md": 403, "/rubric/download": 403},
+                "/hiring/export.csv": 403, "/hiring/export.md": 403, "/rubric/download": 403,
+                **dict.fromkeys(ROSTER_PAGES, 403)},
     "individual": {**dict.fromkeys(PAGES, 200), "/team": 403, f"/team/people/{TEAMMATE_ID}": 403, "/org": 403,
                    "/hiring": 403, "/hiring/print": 403, "/hiring/export.csv": 403, "/hiring/export.md": 403,
-                   "/rubric/download": 403},
+                   "/rubric/download": 403, **dict.fromkeys(ROSTER_PAGES, 403)},
+}
+#: HR's roster forms (POST): nobody else may send them, and a refusal changes nothing.
+ROSTER_FORMS = {
+    "/people/new": {"employee_id": "E2001", "name": "Noor", "track": "business"},
+    f"/people/{TEAMMATE_ID}": {"name": "Daria A.", "track": "software_engineer"},
+    f"/people/{TEAMMATE_ID}/archive": {},
+    f"/people/{TEAMMATE_ID}/restore": {},
+    "/teams": {"name": "Research"},
+    "/teams/data": {"rename-data-name": "Data", "rename-data-version": "1"},
 }
 
 
@@ -34,6 +46,15 @@ def test_each_role_opens_its_own_pages_and_is_refused_the_others(login, role):
     client = login(role)
     got = {path: client.get(path).status_code for path in PAGES}
     assert got == EXPECTED[role]
+
+
+@pytest.mark.parametrize("path", list(ROSTER_FORMS))
+@pytest.mark.parametrize("role", ["manager", "individual"])
+def test_only_hr_sends_the_roster_forms(login, person, role, path):
+    before = person(TEAMMATE_ID).version
+    data = {"version": str(before), **ROSTER_FORMS[path]}
+    assert login(role).post(path, data=data).status_code == 403
+    assert person(TEAMMATE_ID).version == before
 
 
 def test_a_refusal_explains_itself_and_is_written_to_the_audit_log(login, audit):
@@ -75,7 +96,7 @@ def test_nobody_assesses_themselves_as_a_manager(login):
 
 
 NAVIGATION = {
-    "hr": ["Organisation", "Hiring plan", "Teams", "My roadmap", "Practice maturity", "Skills matrix", "Account"],
+    "hr": ["Organisation", "Hiring plan", "Teams", "People", "My roadmap", "Practice maturity", "Skills matrix", "Account"],
     "manager": ["My team", "My roadmap", "Practice maturity", "Skills matrix", "Account"],
     "individual": ["My roadmap", "Practice maturity", "Skills matrix", "Account"],
 }

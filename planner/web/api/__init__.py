@@ -10,14 +10,14 @@ from __future__ import annotations
 from flask_login import user_loaded_from_request
 from flask_openapi3 import OpenAPI
 
-from planner.web.api import docs, org, people, rubric, teams
+from planner.web.api import docs, org, people, roster, rubric, teams
 from planner.web.api.base import mark_token_auth, validation_problem
 from planner.web.api.schemas import ValidationProblem
 from planner.web.security import csrf
 
 __all__ = ["ValidationProblem", "init_app", "validation_problem"]
 
-BLUEPRINTS = (people.bp, teams.bp, org.bp, rubric.bp)
+BLUEPRINTS = (people.bp, teams.bp, org.bp, rubric.bp, roster.bp)
 
 
 def init_app(app: OpenAPI) -> None:

@@ -23,7 +23,7 @@ from planner.web.api.schemas import Problem, ValidationProblem
 from planner.web.auth import login_manager
 from planner.web.errors import error_response
 
-__all__ = ["api_blueprint", "mark_token_auth", "plan_problem", "validation_problem"]
+__all__ = ["api_blueprint", "mark_token_auth", "plan_problem", "unprocessable", "validation_problem"]
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: Either scheme will do (OpenAPI: alternatives are separate requirement objects).
@@ -74,7 +74,7 @@ def _path(loc: tuple) -> str:
     return path
 
 
-def _unprocessable(fields: list[dict[str, str]]) -> Response:
+def unprocessable(fields: list[dict[str, str]]) -> Response:
     detail = "; ".join(f"{f['path'] or 'body'}: {f['message']}" for f in fields)
     return make_response(error_response(422, "Unprocessable Entity", detail, fields=fields))
 
@@ -87,9 +87,9 @@ def validation_problem(exc: ValidationError) -> Response:
         if not error["loc"] and error["type"] in ("model_type", "model_attributes_type", "dict_type"):
             message = "send a JSON object, with Content-Type: application/json"
         fields.append({"path": _path(error["loc"]), "message": message})
-    return _unprocessable(fields)
+    return unprocessable(fields)
 
 
 def plan_problem(exc: PlanError) -> Response:
     """A plan or what-if the model cannot honour (e.g. promoting somebody who does not exist)."""
-    return _unprocessable([{"path": exc.field, "message": exc.message}])
+    return unprocessable([{"path": exc.field, "message": exc.message}])

@@ -530,3 +530,95 @@ class ActiveRubric(Shape):
 
     label: str = Field(description="The stored version's label (scores name it as ``rubric_version``).")
     rubric: RubricMatrix
+
+
+# --- roster administration (HR) ------------------------------------------------------
+
+#: Text a person reads: at least one visible character, no control characters.
+Name = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$")]
+#: An email address, or "" for none.
+Email = Annotated[str, Field(max_length=320, pattern=r"^([^\s\x00-\x1f\x7f@]+@[^\s\x00-\x1f\x7f@]+)?$")]
+NewEmployeeId = Annotated[str, Field(min_length=1, max_length=100,
+                                     pattern=r"^[^\s\x00-\x1f\x7f]([^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?$")]
+
+
+class RosterQuery(Query):
+    archived: bool = Field(False, description="true: the people who have left, instead of those still here.")
+
+
+class NewPerson(Request):
+    employee_id: NewEmployeeId = Field(description="Unique in the organisation, leavers included.")
+    name: Name
+    email: Email = ""
+    track: Track
+    team: TeamSlug | None = Field(None, description="The team's slug; null for none.")
+    manager_id: EmployeeId | None = Field(None, description="Who they report to (someone still here); null for nobody.")
+
+
+class PersonChange(Request):
+    """The fields to change (at least one); moving team and changing manager are changes like any other."""
+
+    model_config = ConfigDict(json_schema_extra={"minProperties": 2})
+
+    version: Version = Field(description="The person's ``version`` as the client read it.")
+    name: Name = Field(None, json_schema_extra=_optional)
+    email: Email = Field(None, json_schema_extra=_optional)
+    track: Track = Field(None, json_schema_extra=_optional)
+    team: TeamSlug | None = Field(None, description="null: no team.")
+    manager_id: EmployeeId | None = Field(None, description="null: reports to nobody.")
+
+    @model_validator(mode="after")
+    def _something_to_change(self):
+        if not self.model_fields_set - {"version"}:
+            raise ValueError("give at least one field to change")
+        return self
+
+    def changes(self) -> dict[str, Any]:
+        return self.model_dump(include=self.model_fields_set - {"version"})
+
+
+class VersionRequest(Request):
+    version: Version = Field(description="The ``version`` as the client read it.")
+
+
+class NewTeam(Request):
+    name: Name = Field(description="Its slug (in links and files) is made from the name.")
+
+
+class TeamRename(Request):
+    name: Name
+    version: Version = Field(description="The team's ``version`` as the client read it.")
+
+
+class RosterPerson(Shape):
+    """A person as HR administers them."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    employee_id: str
+    name: str
+    email: str
+    track: str
+    team: str = Field(description="The team's slug; empty for none.")
+    team_name: str
+    manager_id: str | None = Field(description="Who they report to; null for nobody (or a manager who has left).")
+    manager_name: str | None
+    archived_at: UtcDatetime | None = Field(description="When they left; null while they are here.")
+    version: int = Field(description="Send this back to change, archive or restore them.")
+
+
+class Roster(Shape):
+    people: list[RosterPerson]
+
+
+class RosterTeam(Shape):
+    model_config = ConfigDict(from_attributes=True)
+
+    slug: str
+    name: str
+    headcount: int = Field(description="People on the team who have not left.")
+    version: int = Field(description="Send this back to rename the team.")
+
+
+class RosterTeams(Shape):
+    teams: list[RosterTeam]

@@ -59,7 +59,8 @@ def navigation() -> dict:
     scope = current_user.scope
     items: list[tuple[str, str]] = []
     if scope.role == "hr":
-        items += [("org.stage", "Organisation"), ("org.hiring", "Hiring plan"), ("team.overview", "Teams")]
+        items += [("org.stage", "Organisation"), ("org.hiring", "Hiring plan"), ("team.overview", "Teams"),
+                  ("roster.people", "People")]
     elif scope.role == "manager":
         items.append(("team.overview", "My teams" if len(scope.managed_teams) > 1 else "My team"))
     if scope.employee_id:

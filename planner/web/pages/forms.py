@@ -14,6 +14,7 @@ from flask import request
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
+    EmailField,
     FieldList,
     Form,
     FormField,
@@ -23,6 +24,7 @@ from wtforms import (
     SelectChoice,
     SelectField,
     SelectMultipleField,
+    StringField,
     TextAreaField,
 )
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
@@ -32,7 +34,8 @@ from planner.domain.assessments import MAX_VERSION, evidence_problem
 from planner.domain.model import DOMAINS, LEVELS, MAX_LEVEL, Person, Profile, Rubric
 from planner.domain.sequencing import HypotheticalHire
 
-__all__ = ["AssessmentForm", "PlanForm", "RoadmapForm", "RubricUploadForm"]
+__all__ = ["AssessmentForm", "NewPersonForm", "PersonForm", "PlanForm", "RoadmapForm", "RubricUploadForm", "TeamForm",
+           "TeamNameForm", "VersionForm"]
 
 #: How many what-if rows of each kind the hiring page offers.
 WHAT_IF_ROWS = 3
@@ -201,6 +204,54 @@ class RoadmapForm(FlaskForm):
         form.target.choices = _levels("Next level", lambda n: f"L{n} {rubric.level_title(n)}")
         form.track.choices = _options((t.slug, t.name) for t in rubric.tracks)
         return form
+
+
+class VersionForm(FlaskForm):
+    """Only the version the page showed (and the CSRF token): archiving, restoring."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=1)])
+
+
+class PersonForm(VersionForm):
+    """Who someone is and where they sit: what HR edits on the roster.
+
+    `offer` fills the track, team and manager choices; the roster service checks
+    the references again when saving (a team or manager may go meanwhile).
+    """
+
+    name = StringField("Name", validators=[DataRequired("Give the person's name."), Length(max=200)])
+    email = EmailField("Email", validators=[Optional(), Length(max=320)])
+    track = SelectField("Career track", choices=[])
+    team = SelectField("Team", choices=[], validate_choice=False)
+    manager_id = SelectField("Reports to", choices=[], validate_choice=False)
+
+    def offer(self, rubric: Rubric, teams: Iterable[tuple[str, str]],
+              managers: Iterable[tuple[str, str, str]]) -> None:
+        """Choices: the rubric's tracks; teams as (slug, name); managers as (employee id, name, team name)."""
+        self.track.choices = _options((t.slug, t.name) for t in rubric.tracks)
+        self.team.choices = _options([("", "No team"), *teams])
+        choices = _options([("", "Nobody")])
+        for employee_id, name, team_name in sorted(managers, key=lambda m: (m[2], m[1])):
+            choices += _options([(employee_id, name)], optgroup=team_name or "No team")
+        self.manager_id.choices = choices
+
+    def values(self) -> dict[str, Any]:
+        """The editable fields as the roster service takes them."""
+        return {"name": self.name.data, "email": self.email.data or "", "track": self.track.data,
+                "team": self.team.data or None, "manager_id": self.manager_id.data or None}
+
+
+class NewPersonForm(PersonForm):
+    employee_id = StringField("Employee id", validators=[DataRequired("Give their employee id."), Length(max=100)])
+    version = HiddenField()
+
+
+class TeamForm(FlaskForm):
+    name = StringField("Team name", validators=[DataRequired("Give the team a name."), Length(max=200)])
+
+
+class TeamNameForm(VersionForm, TeamForm):
+    """A new name for a team, at the version the page showed."""
 
 
 class RubricUploadForm(FlaskForm):
