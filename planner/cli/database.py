@@ -78,7 +78,7 @@ def db_current() -> None:
 
 @click.command()
 def seed() -> None:
-    """Load the demo organisation from seed_data/ (safe to run again)."""
+    """Load the demo organisation from seed_data/; run again, it only adds what is missing."""
     from planner.services.seeding import seed_demo
     from planner.services.transactions import Actor
 
@@ -88,8 +88,8 @@ def seed() -> None:
         except InputErrors as errors:
             fail_input(errors)
     people = result.people
-    click.echo(f"{result.organisation}: {people.rows} people ({people.created} new, {people.updated} updated), "
-               f"{people.assessments + result.history_added} assessments recorded")
+    click.echo(f"{result.organisation}: {people.created} people added, {result.kept} already there left as they "
+               f"were, {people.assessments + result.history_added} assessments recorded")
     click.echo(f"demo sign-ins (password: {result.password}):")
     for account in result.accounts:
         click.echo(f"  {account.role:<10} {account.email}")
