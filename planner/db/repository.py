@@ -7,13 +7,28 @@ bare ``executemany``.
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ColumnElement, Table, bindparam, delete, func, insert, select, type_coerce, update
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    String,
+    Table,
+    bindparam,
+    cast,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
 from sqlmodel import Session
 
 from planner.collector import collector_paused
@@ -45,6 +60,8 @@ __all__ = [
     "add_organisation",
     "add_person",
     "add_team",
+    "audit_rows_naming",
+    "close_account",
     "active_people",
     "active_rubric_version",
     "add_rubric_version",
@@ -53,6 +70,7 @@ __all__ = [
     "count_assessments",
     "current_answers",
     "ensure_teams",
+    "erase_assessment_text",
     "find_account",
     "find_organisation",
     "get_person",
@@ -60,11 +78,14 @@ __all__ = [
     "kpi_readings",
     "list_accounts",
     "list_organisations",
+    "linked_accounts",
     "load_people",
     "load_teams",
     "person_history",
     "rebuild_team_managers",
     "rename_team",
+    "replace_author",
+    "rewrite_audit_rows",
     "reporting_lines",
     "roster_rows",
     "stored_people",
@@ -557,3 +578,63 @@ def kpi_readings(session: Session, *, organisation_id: int) -> list[tuple[str, s
 def add_kpi_readings(session: Session, *, rows: Sequence[Mapping[str, Any]]) -> None:
     if rows:
         session.execute(insert(KpiReadingRow), list(rows))
+
+
+# --- personal data (access and erasure) ------------------------------------------------
+
+def linked_accounts(session: Session, *, person_id: int | None, account_id: int | None = None) -> list[dict[str, Any]]:
+    """The sign-in accounts of a person (and `account_id`), without password or token digests."""
+    condition = UserRow.person_id == person_id if person_id is not None else UserRow.id == account_id
+    if person_id is not None and account_id is not None:
+        condition = condition | (UserRow.id == account_id)
+    rows = session.execute(select(UserRow.id, UserRow.email, UserRow.role, UserRow.active, UserRow.created_at)
+                           .where(condition).order_by(UserRow.id))
+    return [dict(row._mapping) for row in rows]
+
+
+def audit_rows_naming(session: Session, *, organisation_id: int, account_ids: Sequence[int],
+                      texts: Sequence[str]) -> list[dict[str, Any]]:
+    """Audit rows acted by `account_ids`, or whose actor, record id or before/after/details contain any of `texts`."""
+    table = AuditRow.__table__
+    conditions = [table.c.actor_user_id.in_(list(account_ids)), table.c.actor.in_(list(texts)),
+                  table.c.entity_id.in_(list(texts))]
+    # JSON is stored as text with non-ASCII characters escaped: look for both spellings.
+    spellings = {form for text in texts for form in (text, json.dumps(text)[1:-1])}
+    for column in (table.c.before, table.c.after, table.c.details):
+        conditions += [func.coalesce(cast(column, String), "").contains(text, autoescape=True) for text in spellings]
+    rows = session.execute(select(table).where(table.c.organisation_id == organisation_id, or_(*conditions))
+                           .order_by(table.c.id))
+    return [dict(row._mapping) for row in rows]
+
+
+def rewrite_audit_rows(session: Session, *, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Set new actor, entity id, before, after and details on audit rows (by ``id``): for erasure only."""
+    table = AuditRow.__table__
+    for row in rows:
+        session.execute(update(table).where(table.c.id == row["id"]).values(
+            actor=row["actor"], actor_user_id=row["actor_user_id"], entity_id=row["entity_id"],
+            before=row["before"], after=row["after"], details=row["details"]))
+
+
+def erase_assessment_text(session: Session, *, person_id: int) -> int:
+    """Clear the evidence and assessor of every assessment of a person (levels and dates stay); how many."""
+    table = AssessmentRow.__table__
+    return session.execute(update(table).where(table.c.person_id == person_id)
+                           .values(evidence="", assessor="", assessor_user_id=None)).rowcount
+
+
+def replace_author(session: Session, *, account_ids: Sequence[int], labels: Sequence[str], label: str) -> None:
+    """Where these accounts (or `labels`) recorded assessments, answers or KPI readings, name `label` instead."""
+    assessment, answer, kpi = AssessmentRow.__table__, PracticeAnswerRow.__table__, KpiReadingRow.__table__
+    ids, labels = list(account_ids), list(labels)
+    session.execute(update(assessment).where(assessment.c.assessor_user_id.in_(ids) | assessment.c.assessor.in_(labels))
+                    .values(assessor=label, assessor_user_id=None))
+    session.execute(update(answer).where(answer.c.answered_by_user_id.in_(ids) | answer.c.answered_by.in_(labels))
+                    .values(answered_by=label, answered_by_user_id=None))
+    session.execute(update(kpi).where(kpi.c.recorded_by.in_(labels)).values(recorded_by=label))
+
+
+def close_account(session: Session, *, account_id: int, email: str) -> None:
+    """Deactivate an account for good: a new email, no usable password, no API token."""
+    session.execute(update(UserRow.__table__).where(UserRow.__table__.c.id == account_id).values(
+        email=email, password_hash="!", token_hash=None, active=False, version=UserRow.__table__.c.version + 1))

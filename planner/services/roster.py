@@ -196,6 +196,8 @@ def _write(session: Session, scope: Scope, employee_id: str, expected_version: i
     """
     with writing(session):
         before = _row(session, scope.organisation_id, employee_id)
+        if before.erased_at is not None:
+            raise RosterConflict("this person's personal data was erased: the record stays as it is")
         here = before.archived_at is None
         if must_be_here is not None and here != must_be_here:
             raise RosterConflict(f"{before.name} has left; restore them first" if must_be_here

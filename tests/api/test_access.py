@@ -129,6 +129,7 @@ ROSTER = {
     ("PATCH", f"/api/v1/roster/people/{MISSING}", (("name", "Nobody"),)): 404,
     ("POST", f"/api/v1/roster/people/{TEAMMATE_ID}/archive", ()): 200,
     ("POST", f"/api/v1/roster/people/{TEAMMATE_ID}/restore", ()): 409,
+    ("POST", f"/api/v1/roster/people/{TEAMMATE_ID}/erase", ()): 200,
     ("GET", "/api/v1/roster/teams", None): 200,
     ("POST", "/api/v1/roster/teams", (("name", "Research"),)): 201,
     ("PATCH", f"/api/v1/roster/teams/{OTHER_TEAM}", (("name", "Data"),)): 200,

@@ -21,6 +21,16 @@ ROUTES = [
     ("GET", "/api/v1/org/plan"),
     ("POST", "/api/v1/org/plan"),
     ("GET", "/api/v1/rubric"),
+    ("GET", "/api/v1/roster/people"),
+    ("POST", "/api/v1/roster/people"),
+    ("GET", f"/api/v1/roster/people/{TEAMMATE_ID}"),
+    ("PATCH", f"/api/v1/roster/people/{TEAMMATE_ID}"),
+    ("POST", f"/api/v1/roster/people/{TEAMMATE_ID}/archive"),
+    ("POST", f"/api/v1/roster/people/{TEAMMATE_ID}/restore"),
+    ("POST", f"/api/v1/roster/people/{TEAMMATE_ID}/erase"),
+    ("GET", "/api/v1/roster/teams"),
+    ("POST", "/api/v1/roster/teams"),
+    ("PATCH", f"/api/v1/roster/teams/{MANAGER_TEAM}"),
 ]
 #: The platform team, which the demo manager (E1013) leads and belongs to.
 PLATFORM = {f"E{n}" for n in range(1013, 1027)}

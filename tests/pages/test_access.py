@@ -11,7 +11,8 @@ from .conftest import OTHER_TEAM_ID, TEAMMATE_ID
 #: HR's roster pages: nobody else opens them.
 ROSTER_PAGES = ["/people", "/people/new", f"/people/{TEAMMATE_ID}", "/teams"]
 PAGES = ["/team", f"/team/people/{TEAMMATE_ID}", "/org", "/hiring", "/hiring/print", "/hiring/export.csv",
-         "/hiring/export.md", "/me", "/me/self-assessment", "/rubric", "/rubric/download", "/account", *ROSTER_PAGES]
+         "/hiring/export.md", "/me", "/me/self-assessment", "/me/data", "/rubric", "/rubric/download", "/account",
+         *ROSTER_PAGES]
 
 #: The status each role gets for each page (the demo HR account is linked to a person, so /me works).
 EXPECTED = {
@@ -29,6 +30,7 @@ ROSTER_FORMS = {
     f"/people/{TEAMMATE_ID}": {"name": "Daria A.", "track": "software_engineer"},
     f"/people/{TEAMMATE_ID}/archive": {},
     f"/people/{TEAMMATE_ID}/restore": {},
+    f"/people/{TEAMMATE_ID}/erase": {"confirm": "y"},
     "/teams": {"name": "Research"},
     "/teams/data": {"rename-data-name": "Data", "rename-data-version": "1"},
 }

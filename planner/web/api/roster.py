@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Response, url_for
 
-from planner.services import roster
+from planner.services import privacy, roster
 from planner.services.roster import RosterConflict, RosterError
 from planner.web.api import schemas
 from planner.web.api.base import api_blueprint, unprocessable
@@ -85,6 +85,16 @@ def restore_person(path: schemas.PersonPath, body: schemas.VersionRequest):
     """Bring back someone who left, with their history and levels."""
     return _person(roster.restore_person(get_session(), current_scope(), path.employee_id,
                                          expected_version=body.version))
+
+
+@bp.post("/roster/people/<employee_id>/erase", responses={200: schemas.RosterPerson, **WRITE})
+def erase_person(path: schemas.PersonPath, body: schemas.VersionRequest):
+    """Erase someone's personal data (cannot be undone): name, email and employee id replaced by a pseudonym,
+    notes about them cleared, accounts closed; their levels stay as anonymous history. The answer is the record
+    as it stays, under its new employee id."""
+    session, scope = get_session(), current_scope()
+    pseudonym = privacy.erase_person(session, scope, path.employee_id, expected_version=body.version)
+    return _person(roster.roster_person(session, scope, pseudonym))
 
 
 @bp.get("/roster/teams", responses={200: schemas.RosterTeams, **HR_ONLY})

@@ -14,6 +14,7 @@ from flask import request
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
+    BooleanField,
     EmailField,
     FieldList,
     Form,
@@ -34,7 +35,7 @@ from planner.domain.assessments import MAX_VERSION, evidence_problem
 from planner.domain.model import DOMAINS, LEVELS, MAX_LEVEL, Person, Profile, Rubric
 from planner.domain.sequencing import HypotheticalHire
 
-__all__ = ["AssessmentForm", "NewPersonForm", "PersonForm", "PlanForm", "RoadmapForm", "RubricUploadForm", "TeamForm",
+__all__ = ["AssessmentForm", "EraseForm", "NewPersonForm", "PersonForm", "PlanForm", "RoadmapForm", "RubricUploadForm", "TeamForm",
            "TeamNameForm", "VersionForm"]
 
 #: How many what-if rows of each kind the hiring page offers.
@@ -210,6 +211,13 @@ class VersionForm(FlaskForm):
     """Only the version the page showed (and the CSRF token): archiving, restoring."""
 
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=1)])
+
+
+class EraseForm(VersionForm):
+    """Erasing someone's personal data cannot be undone: the form asks for a deliberate tick."""
+
+    confirm = BooleanField("I understand that this cannot be undone",
+                           validators=[DataRequired("Tick the box to confirm the erasure.")])
 
 
 class PersonForm(VersionForm):

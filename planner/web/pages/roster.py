@@ -11,14 +11,14 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from planner.db.repository import RosterRow
-from planner.services import roster
+from planner.services import privacy, roster
 from planner.services.errors import StaleWrite
 from planner.services.roster import RosterConflict, RosterError
 from planner.services.workspaces import rubric_in_use
 from planner.web.auth import current_scope
 from planner.web.database import get_session
 from planner.web.pages.common import workspace_blueprint
-from planner.web.pages.forms import NewPersonForm, PersonForm, TeamForm, TeamNameForm, VersionForm
+from planner.web.pages.forms import EraseForm, NewPersonForm, PersonForm, TeamForm, TeamNameForm, VersionForm
 
 __all__ = ["bp"]
 
@@ -78,7 +78,8 @@ def add():
             else:
                 flash(f"{row.name} is on the roster.", "success")
                 return redirect(url_for(".person", employee_id=row.employee_id))
-    return render_template("roster/person.html", form=form, row=None, stored=None, leave_form=None), status
+    return render_template("roster/person.html", form=form, row=None, stored=None, leave_form=None,
+                           erase_form=None), status
 
 
 @bp.route("/people/<employee_id>", methods=["GET", "POST"])
@@ -109,8 +110,15 @@ def person(employee_id: str) -> ResponseReturnValue:
             else:
                 flash(f"Saved {saved.name}.", "success")
                 return redirect(url_for(".person", employee_id=employee_id))
+    return _person_page(form, row, stored, status)
+
+
+def _person_page(form: PersonForm, row: RosterRow, stored: RosterRow | None, status: int,
+                 erase_form: EraseForm | None = None) -> ResponseReturnValue:
     leave_form = VersionForm(formdata=None, version=row.version)
-    return render_template("roster/person.html", form=form, row=row, stored=stored, leave_form=leave_form), status
+    erase_form = erase_form or EraseForm(formdata=None, version=row.version)
+    return render_template("roster/person.html", form=form, row=row, stored=stored, leave_form=leave_form,
+                           erase_form=erase_form), status
 
 
 def _leave_or_return(employee_id: str, archive: bool) -> ResponseReturnValue:
@@ -145,6 +153,30 @@ def archive(employee_id: str) -> ResponseReturnValue:
 def restore(employee_id: str) -> ResponseReturnValue:
     """Bring back someone who left."""
     return _leave_or_return(employee_id, archive=False)
+
+
+@bp.post("/people/<employee_id>/erase")
+def erase(employee_id: str) -> ResponseReturnValue:
+    """Erase someone's personal data: their levels stay as anonymous history, nothing names them any more."""
+    session, scope = get_session(), current_scope()
+    form = EraseForm()
+    if form.validate():
+        try:
+            pseudonym = privacy.erase_person(session, scope, employee_id, expected_version=form.version.data)
+        except (StaleWrite, RosterConflict) as exc:
+            flash(f"Nothing was erased: {exc}" if isinstance(exc, RosterConflict) else
+                  "Someone changed this person since you opened the page; nothing was erased. Check and try again.",
+                  "error")
+            return redirect(url_for(".person", employee_id=employee_id))
+        flash("Their personal data is erased. Their levels stay in the organisation's history without a name.",
+              "success")
+        return redirect(url_for(".person", employee_id=pseudonym))
+    row = roster.roster_person(session, scope, employee_id)
+    form.version.data = row.version
+    details = PersonForm(formdata=None)
+    _offer(details, employee_id)
+    _fill(details, row)
+    return _person_page(details, row, None, 422, erase_form=form)
 
 
 def _teams_page(form: TeamForm, status: int = 200) -> ResponseReturnValue:
