@@ -34,22 +34,34 @@ def _when(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def personal_data(session: Session, scope: Scope) -> dict[str, Any]:
-    """Everything the planner holds about the signed-in person, as JSON-ready data; the download is audited."""
-    person, history = None, []
-    if scope.employee_id:
-        stored = repository.get_person(session, organisation_id=scope.organisation_id, employee_id=scope.employee_id)
+def personal_data(session: Session, scope: Scope, employee_id: str | None = None) -> dict[str, Any]:
+    """Everything the planner holds about a person, as JSON-ready data; the download is audited.
+
+    By default the signed-in person (and their account); HR may name anyone, a leaver
+    too, who can no longer sign in to ask for it themselves.
+    """
+    account_id: int | None = scope.account_id
+    if employee_id is not None and employee_id != scope.employee_id:
+        scope.require_role("hr")
+        roster_person(session, scope, employee_id)  # NotFound for nobody
+        account_id = None
+    else:
+        employee_id = scope.employee_id
+    person, history, stored = None, [], None
+    if employee_id:
+        stored = repository.get_person(session, organisation_id=scope.organisation_id, employee_id=employee_id,
+                                       include_archived=True)
         if stored is not None:
-            row = repository.roster_rows(session, organisation_id=scope.organisation_id, employee_id=scope.employee_id,
+            row = repository.roster_rows(session, organisation_id=scope.organisation_id, employee_id=employee_id,
                                          archived=None)[0]
             person = {"employee_id": row.employee_id, "name": row.name, "email": row.email, "track": row.track,
-                      "team": row.team_name, "manager": row.manager_name, "levels": stored.person.profile.as_dict()}
+                      "team": row.team_name, "manager": row.manager_name, "left_on": _when(row.archived_at),
+                      "levels": stored.person.profile.as_dict()}
             history = [{"domain": e.domain, "level": e.level, "kind": e.kind, "at": _when(e.at),
                         "evidence": e.evidence, "assessor": e.assessor, "rubric_version": e.rubric_version}
                        for e in repository.person_history(session, person_id=stored.id, employee_id=row.employee_id)]
-    accounts = repository.linked_accounts(session, person_id=stored.id if person else None,
-                                          account_id=scope.account_id)
-    names = [scope.email, *(a["email"] for a in accounts), *([scope.employee_id] if scope.employee_id else [])]
+    accounts = repository.linked_accounts(session, person_id=stored.id if stored else None, account_id=account_id)
+    names = [*(a["email"] for a in accounts), *([employee_id] if employee_id else [])]
     activity = [{"at": _when(r["at"]), "by": r["actor"], "action": r["action"], "record": r["entity"],
                  "record_id": r["entity_id"], "before": r["before"], "after": r["after"], "details": r["details"]}
                 for r in repository.audit_rows_naming(session, organisation_id=scope.organisation_id,
@@ -65,8 +77,8 @@ def personal_data(session: Session, scope: Scope) -> dict[str, Any]:
     with writing(session):
         repository.add_audit(session, actor=scope.actor.label, actor_user_id=scope.account_id,
                              organisation_id=scope.organisation_id, action="privacy.export", entity="person",
-                             entity_id=scope.employee_id or "", details={"assessments": len(history),
-                                                                         "activity": len(activity)})
+                             entity_id=employee_id or "", details={"assessments": len(history),
+                                                                   "activity": len(activity)})
     return data
 
 

@@ -9,7 +9,7 @@ import pytest
 from .conftest import OTHER_TEAM_ID, TEAMMATE_ID
 
 #: HR's roster pages: nobody else opens them.
-ROSTER_PAGES = ["/people", "/people/new", f"/people/{TEAMMATE_ID}", "/teams"]
+ROSTER_PAGES = ["/people", "/people/new", f"/people/{TEAMMATE_ID}", f"/people/{TEAMMATE_ID}/data", "/teams"]
 PAGES = ["/team", f"/team/people/{TEAMMATE_ID}", "/org", "/hiring", "/hiring/print", "/hiring/export.csv",
          "/hiring/export.md", "/me", "/me/self-assessment", "/me/data", "/rubric", "/rubric/download", "/account",
          *ROSTER_PAGES]

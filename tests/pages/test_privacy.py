@@ -17,6 +17,15 @@ def test_anyone_downloads_what_is_held_about_them_as_a_json_file(login, audit):
     assert [row[0] for row in audit("privacy.export")] == ["uma.patel@meridian.example"]
 
 
+def test_hr_downloads_a_leaver_s_data_for_them(login, person, audit):
+    client = login("hr")
+    client.post(f"/people/{TEAMMATE_ID}/archive", data={"version": person(TEAMMATE_ID).version})
+    data = json.loads(text_of(client.get(f"/people/{TEAMMATE_ID}/data")))
+    assert data["person"]["name"] == "Daria Adeyemi" and data["person"]["left_on"]
+    assert data["assessments"]
+    assert [row[:2] for row in audit("privacy.export")] == [("hr@meridian.example", TEAMMATE_ID)]
+
+
 def test_the_account_page_and_my_roadmap_offer_the_download(login):
     client = login("individual")
     assert 'href="/me/data"' in text_of(client.get("/account"))
