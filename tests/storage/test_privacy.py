@@ -11,7 +11,7 @@ from planner.db import repository
 from planner.db.tables import AssessmentRow, AuditRow
 from planner.loaders import seed_dir
 from planner.services import privacy, roster
-from planner.services.access import scope_for
+from planner.services.access import Forbidden, scope_for
 from planner.services.accounts import account_for_token, authenticate, issue_token
 from planner.services.assessments import record_assessment
 from planner.services.errors import StaleWrite
@@ -129,3 +129,13 @@ def test_hr_cannot_erase_their_own_record(session, org_id):
     hr = scope(session, "hr@meridian.example")
     with pytest.raises(RosterConflict):
         privacy.erase_person(session, hr, hr.employee_id, expected_version=version(session, org_id, hr.employee_id))
+
+
+def test_hr_downloads_a_leaver_s_data_and_nobody_else_downloads_another_s(session, org_id):
+    hr = scope(session, "hr@meridian.example")
+    roster.archive_person(session, hr, UMA[0], expected_version=version(session, org_id, UMA[0]))
+    data = privacy.personal_data(session, hr, UMA[0])
+    assert data["person"]["name"] == UMA[1] and data["person"]["left_on"]
+    assert [a["email"] for a in data["accounts"]] == [UMA[2]]
+    with pytest.raises(Forbidden):
+        privacy.personal_data(session, scope(session, AISHA), "E1014")
