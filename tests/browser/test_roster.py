@@ -11,7 +11,7 @@ from .test_hr import stat
 
 def test_hr_archives_a_leaver_and_the_stage_and_heatmap_change(page, sign_in, screenshot):
     sign_in("hr")
-    expect(stat(page, "People")).to_contain_text("80")
+    expect(stat(page, "AI workforce")).to_contain_text("of 80 people")
     expect(stat(page, "At L3 or above")).to_contain_text("1")
     page.goto("/team?team=data")
     heatmap = page.locator("#team-heatmap")
@@ -29,7 +29,7 @@ def test_hr_archives_a_leaver_and_the_stage_and_heatmap_change(page, sign_in, sc
 
     # The organisation loses its only L3 engineer; the data team's heatmap loses his row.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Organisation").click()
-    expect(stat(page, "People")).to_contain_text("79")
+    expect(stat(page, "AI workforce")).to_contain_text("of 79 people")
     expect(stat(page, "At L3 or above")).to_contain_text("0")
     page.goto("/team?team=data")
     expect(page.locator("#team-heatmap").get_by_role("link", name="Hiro Berg")).to_have_count(0)
@@ -43,7 +43,7 @@ def test_hr_archives_a_leaver_and_the_stage_and_heatmap_change(page, sign_in, sc
     page.get_by_role("button", name="Restore Hiro Berg").click()
     expect(page.get_by_role("status")).to_contain_text("back on the roster")
     page.goto("/org")
-    expect(stat(page, "People")).to_contain_text("80")
+    expect(stat(page, "AI workforce")).to_contain_text("of 80 people")
     expect(stat(page, "At L3 or above")).to_contain_text("1")
 
 

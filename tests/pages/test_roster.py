@@ -15,8 +15,9 @@ def heatmap(client, team: str) -> str:
 
 
 def headcount(client) -> int:
+    """Everyone the organisation's stage counts (the AI workforce is read out of them)."""
     page = text_of(client.get("/org"))
-    return int(re.search(r"<dt>People</dt>\s*<dd>(\d+)", page).group(1))
+    return int(re.search(r"<dt>AI workforce</dt>\s*<dd>\d+ <span class=\"stat-note\">of (\d+) people", page).group(1))
 
 
 def test_hr_adds_a_person_who_then_appears_on_their_team(login, person, audit):

@@ -85,7 +85,7 @@ def test_erasing_removes_every_trace_of_the_name_email_and_id_but_keeps_levels_a
     assert len(session.execute(select(AssessmentRow.id)).all()) == assessments
     assert authenticate(session, email=UMA[2], password="planner-demo") is None
     assert account_for_token(session, token=token) is None
-    assert organisation_assessment(session, organisation_id=org_id).headcount == 79
+    assert organisation_assessment(session, organisation_id=org_id).total_headcount == 79
 
 
 def test_the_erasure_is_audited_without_naming_what_was_erased(session, org_id):
