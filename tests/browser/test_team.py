@@ -34,7 +34,7 @@ def test_a_manager_raises_a_teammates_level_with_evidence_and_sees_it_in_the_hea
     expect(page.get_by_role("heading", name="Assess Daria Adeyemi")).to_be_visible()
     evaluation = page.get_by_role("group", name="Evaluation", exact=True)
     expect(evaluation.get_by_role("radio", name=level(2))).to_be_checked()  # the current level is preselected
-    expect(evaluation.get_by_role("radio", name=level(1))).to_be_disabled()  # n/a in the matrix
+    expect(evaluation.get_by_role("radio", name=level(1))).to_be_enabled()  # n/a in the matrix, as imports allow
     evaluation.get_by_text("Measures quality automatically: test sets and scoring that run whenever a prompt, model or pipeline changes.").click()
     expect(evaluation.get_by_role("radio", name=level(3))).to_be_checked()
     page.get_by_label("Evidence").fill("Built the release-gating evaluation suite: https://example.org/pr/1234")
