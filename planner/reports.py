@@ -23,6 +23,8 @@ __all__ = [
     "assessment_dict",
     "assessment_markdown",
     "assessment_table",
+    "comparison_dict",
+    "comparison_table",
     "csv_safe",
     "plan_csv",
     "plan_dict",
@@ -124,6 +126,31 @@ def assessment_dict(assessment: OrgAssessment, *, employees: bool = True) -> dic
         result["employees"] = score_dicts(assessment.scores, rubric)
         result["teams"] = [_team_dict(t) for t in team_stages(assessment)]
     return result
+
+
+def comparison_dict(assessments: Sequence[OrgAssessment]) -> dict[str, Any]:
+    """The same organisation placed under several rubrics, side by side (`planner compare --format json`)."""
+    return {
+        "headcount": assessments[0].headcount if assessments else 0,
+        "rubrics": [
+            {
+                "rubric": {"name": a.rubric.name, "version": a.rubric.version},
+                "stage": stage_dict(a.stage),
+                "blocked_by": a.blockers_text(),
+                "level_counts": {str(level): a.level_counts[level] for level in LEVELS},
+            }
+            for a in assessments
+        ],
+    }
+
+
+def comparison_table(assessments: Sequence[OrgAssessment]) -> str:
+    """`comparison_dict` for a terminal: a row per rubric, then what blocks each one's next stage."""
+    rows = [[f"{a.rubric.name} {a.rubric.version}", f"{a.stage.number} {a.stage.name}",
+             *(a.at_least(level) for level in range(1, MAX_LEVEL + 1))] for a in assessments]
+    out = [_table(["rubric", "stage", *(f"L{lv}+" for lv in range(1, MAX_LEVEL + 1))], rows), ""]
+    out += [f"{a.rubric.version}: {a.blockers_text()}" for a in assessments]
+    return "\n".join(out) + "\n"
 
 
 def score_dict(score: PersonScore, rubric: Rubric) -> dict[str, Any]:

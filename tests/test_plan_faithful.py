@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from planner.domain.careers import career_graph, roadmap
 from planner.domain.model import DOMAINS, Person, Profile
+from planner.domain.scoring import earned_level
 from planner.domain.sequencing import plan_hiring
 from planner.domain.staging import assess_org
 
@@ -167,3 +168,30 @@ def test_people_who_only_need_to_read_l3_are_never_developed_into_practising_it(
     plan = plan_hiring(assess_org(rubric, people(rubric, {1: 30, 2: 10}) + readers), 3)
     ids = {p.employee_id for phase in plan.phases if phase.level >= 3 for p in phase.promotions}
     assert not ids & {r.employee_id for r in readers}
+
+
+@pytest.fixture(scope="module")
+def agentic():
+    from planner.loaders import load_rubric, rubric_dir
+
+    return load_rubric(rubric_dir() / "eaism-agentic.toml")
+
+
+@fast
+@given(data=st.data())
+def test_the_agentic_shift_never_places_an_organisation_higher(rubric, agentic, data):
+    """The article: "the entry point for differentiated human value creation is shifting upward ... The
+    framework shifts upward". The same people never reach a higher stage under the agentic rubric."""
+    org = data.draw(shaped_organisations(rubric))
+    assert assess_org(agentic, org).stage.number <= assess_org(rubric, org).stage.number
+
+
+def test_under_the_agentic_shift_production_asks_for_l3_engineers_who_secure_what_agents_may_do(rubric, agentic):
+    """The article: Level 3 "evolves from LLM pipeline operationalization to agent orchestration engineering"
+    and Level 4 "expands to include multi-agent governance"."""
+    assert "security" in agentic.level(3).core and "security" not in rubric.level(3).core
+    assert "security" in agentic.level(4).core
+    engineer = typical(rubric, SE, 3, security=2)
+    assert earned_level(rubric, engineer) == 3 and earned_level(agentic, engineer) == 2
+    org = people(rubric, {1: 30, 2: 12, 3: 5})
+    assert (assess_org(rubric, org).stage.number, assess_org(agentic, org).stage.number) == (3, 2)

@@ -203,6 +203,12 @@ class RoadmapForm(FlaskForm):
         return form
 
 
+class RubricChoiceForm(FlaskForm):
+    """Use one of the rubrics shipped with the planner (stored as a new rubric version)."""
+
+    rubric = HiddenField(validators=[DataRequired()])
+
+
 class RubricUploadForm(FlaskForm):
     rubric = FileField("Edited rubric (TOML)", validators=[
         FileRequired("Choose a .toml file to upload."),
