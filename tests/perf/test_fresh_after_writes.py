@@ -58,7 +58,7 @@ def test_the_stage_and_plan_show_an_assessment_saved_through_the_api(app, api, v
 
 def test_the_plan_at_each_pace_is_kept_apart_and_refreshed_together(api, version_of):
     hr = api("hr")
-    # To stage 4: the plan to stage 3 only develops people (no hires), so its pace would not show.
+    # To stage 4: the demo's plan to stage 3 hires too few people for its pace to show.
     paced = {n: hr.get(f"{PLAN}?target_stage=4&per_quarter={n}").get_json() for n in (1, 2)}
     assert paced[1]["quarters"] != paced[2]["quarters"]
     api("manager").post(f"/api/v1/people/{TEAMMATE_ID}/assessments", json={
