@@ -363,7 +363,7 @@ def plan_markdown(plan: HiringPlan) -> str:
     if plan.warnings:
         out += ["## Warnings", "", *(f"- **{w.code}**: {w.message}" for w in plan.warnings), ""]
     if plan.assess_first:
-        out += ["## Assess first", "", "Nobody has been assessed in these domains, so hires for them are conditional: "
+        out += ["## Assess first", "", "Blank cells in these domains leave the target stage undecided, so hires for them are conditional: "
                 + ", ".join(plan.assess_first) + ".", ""]
     out += ["## Phases", "", _table(
         ["phase", "level", "title", "critical", "hires", "promotions", "focus domains", "quarters"],

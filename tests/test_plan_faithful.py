@@ -131,14 +131,14 @@ def test_hiring_for_a_domain_nobody_was_assessed_in_is_conditional_and_the_plan_
     """The article: "identifying skill gaps at each level rather than ... a single number". A blank column is
     not a gap: nobody may be assessed in evaluation yet, and the plan must not present evaluation hires as
     certain."""
-    org = people(rubric, {1: 30, 2: 12, 3: 4}, evaluation=None)
+    org = people(rubric, {1: 60, 2: 30, 3: 2}, evaluation=None)
     plan = plan_hiring(assess_org(rubric, org), 3)
     assert "evaluation" in plan.assess_first
     assert "unknown_evidence" in [w.code for w in plan.warnings]
     systems = plan.phases[2]
-    if systems.hires:
-        assert "evaluation" in systems.conditional_domains
-        assert "conditional" in systems.rationale and "Evaluation" in systems.rationale
+    assert systems.hires
+    assert "evaluation" in systems.conditional_domains
+    assert "conditional" in systems.rationale and "Evaluation" in systems.rationale
     assessed = plan_hiring(assess_org(rubric, people(rubric, {1: 30, 2: 12, 3: 4})), 3)
     assert assessed.assess_first == () and "unknown_evidence" not in [w.code for w in assessed.warnings]
 

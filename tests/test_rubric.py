@@ -135,7 +135,6 @@ BROKEN = {
     "a million people covering a domain": (
         _set("stages.3.coverage", [{"level": 3, "domain": "evaluation", "min_count": 10**6}]),
         "stages.3.coverage[0].min_count"),
-    "a gap wider than the ladder": (_set("phases.2.promotion_max_gap", 99), "phases.2.promotion_max_gap"),
     "infinite switch effort": (_set("rules.track_switch_effort", float("inf")), "rules.track_switch_effort"),
     "not-a-number effort": (_set("tracks.business.effort", {"prompting": float("nan")}),
                             "tracks.business.effort.prompting"),

@@ -18,7 +18,7 @@ Rules the plan keeps, by construction:
 * people on a track that only needs to read a level (its ``literacy_level``) are
   never developed into practising it;
 * L5 is only planned for a target that needs it, after the L3 and L4 phases;
-* hires for a domain nobody has been assessed in are conditional, and the plan
+* hires for a domain whose blank cells leave a gate undecided are conditional, and the plan
   says to assess it first;
 * front-loaded senior strategy profiles are reported as a warning, never recommended.
 """
@@ -268,9 +268,9 @@ def _rationale(spec: PhaseSpec, target: StageSpec, phase: Phase, coverage_reqs: 
     text = f"{status} {action[0].upper()}{action[1:]}: {total}. Focus on {focus}."
     if phase.conditional_domains:
         unknown = _names([rubric.domain(d).name for d in phase.conditional_domains])
-        text += (f" Hires for {unknown} are conditional: nobody has been assessed in "
-                 f"{'it' if len(phase.conditional_domains) == 1 else 'them'} yet, so people already here may cover "
-                 "what they would; assess first.")
+        text += (f" Hires for {unknown} are conditional: blank cells leave "
+                 f"{'it' if len(phase.conditional_domains) == 1 else 'them'} undecided, so people already here may "
+                 "cover what they would; assess first.")
     return f"{text} {why}"
 
 
@@ -330,12 +330,9 @@ def plan_hiring(assessment: OrgAssessment, target_stage: int | None = None,
         if missing or missing_domains:
             promotions = _develop(spec, members, routes, workforce, people_reqs, coverage_reqs, horizon)
             missing, missing_domains = workforce.deficits(people_reqs, coverage_reqs, level)
-        count_gap = missing
-        hires, conditional = 0, set()
+        hires = 0
         while missing or missing_domains:
             most_missing = sorted(missing_domains, key=lambda d: -missing_domains[d])
-            if not missing:  # only domains are short: these hires are for them
-                conditional.update(d for d in most_missing if d in unknown)
             hire = minimal_profile(rubric, level, [*most_missing, *focus])
             uncovered = [d for d in most_missing if hire.value(d) < level]
             if uncovered:
@@ -345,8 +342,10 @@ def plan_hiring(assessment: OrgAssessment, target_stage: int | None = None,
             workforce.add(level, hire)
             hires += 1
             missing, missing_domains = workforce.deficits(people_reqs, coverage_reqs, level)
-        if count_gap == 0 and hires:
-            conditional.update(d for d in focus if d in unknown and d in {r.domain for r in coverage_reqs})
+        # Blank cells in a domain that decides this level (its core, or a coverage the target asks at it)
+        # may hide people who already count: hires for the level are then conditional on assessing them.
+        deciding = {*rubric.level(level).core, *(r.domain for r in coverage_reqs)}
+        conditional = {d for d in unknown if d in deciding} if hires else set()
         start = end = hires_from = hires_until = None
         if hires or promotions:
             hires_from = done + 1
@@ -463,8 +462,8 @@ def _plan_warnings(assessment: OrgAssessment, target: int, per_quarter: int | No
         names = _names([rubric.domain(d).name for d in assess_first])
         found.append(Finding(
             "unknown_evidence",
-            f"Nobody has been assessed in {names}, which stage {target} asks for: the plan cannot tell who already "
-            "has it. Assess it first; hires planned for it are conditional until then.",
+            f"Blank cells in {names} leave stage {target}'s gates undecided: the plan cannot tell who already "
+            "has what they ask for. Assess those cells first; hires planned for them are conditional until then.",
         ))
     quarters = max((p.end_quarter or 0 for p in phases), default=0)
     if quarters > rubric.development.horizon_quarters:

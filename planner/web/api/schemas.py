@@ -332,7 +332,7 @@ class PlanPhase(Shape):
     promotion_details: list[PromotionDetail]
     focus_domains: list[Domain]
     conditional_domains: list[Domain] = Field(
-        description="Domains the phase hires for although nobody has been assessed in them.")
+        description="Domains the phase hires for although blank cells leave them undecided.")
     rationale: str
     quarter: int | None
     end_quarter: int | None
@@ -351,7 +351,7 @@ class Plan(Shape):
     total_promotions: int
     quarters: int
     phases: list[PlanPhase]
-    assess_first: list[Domain] = Field(description="Domains nobody has been assessed in that the target stage asks for.")
+    assess_first: list[Domain] = Field(description="Domains whose blank cells leave the target stage undecided, most decisive first.")
     warnings: list[Finding]
     what_if: OrgSummary | None = Field(
         description="The organisation with the what-if hires and promotions applied, before the plan "
