@@ -250,18 +250,20 @@ def _readings(rubric: Rubric, scores: Iterable[PersonScore]) -> dict[tuple[int |
     return readings
 
 
-def _evidence(profile_counts: Mapping[tuple[int | None, ...], int], readings: Readings,
+def _evidence(rubric: Rubric, profile_counts: Mapping[tuple[int | None, ...], int], readings: Readings,
               domains: Sequence[str] = DOMAINS) -> tuple[Evidence, Evidence]:
     """The known and the possible evidence of a workforce given as distinct profiles with their counts
-    (coverage of `domains` only)."""
+    (coverage of `domains` only). A leader counts at the levels from `rubric.leadership_level` up to
+    the one they lead at, never below: their reading says nothing of their engineering."""
+    floor = rubric.leadership_level or MAX_LEVEL + 1
     counts = [[0] * len(LEVELS) for _ in range(4)]  # known levels, known leaders, possible levels, possible leaders
     for levels, n in profile_counts.items():
         level, leads, best, best_leads = readings[levels]
         counts[0][level] += n
         counts[2][best] += n
-        for above in range(level + 1, leads + 1):  # leaders count at L only when their level is below L
+        for above in range(max(level + 1, floor), leads + 1):  # at L only when their level is below L
             counts[1][above] += n
-        for above in range(best + 1, best_leads + 1):
+        for above in range(max(best + 1, floor), best_leads + 1):
             counts[3][above] += n
     known = Evidence(tuple(counts[0]), _coverage(profile_counts, 0, domains), tuple(counts[1]))
     return known, Evidence(tuple(counts[2]), _coverage(profile_counts, MAX_LEVEL, domains), tuple(counts[3]))
@@ -548,7 +550,7 @@ def assess_org(rubric: Rubric, people: Iterable[Person], scores: Sequence[Person
     readings = _readings(rubric, scores)
     everyone = Counter(map(_LEVELS_OF, scores))
     profile_counts = everyone if len(workforce) == len(scores) else Counter(map(_LEVELS_OF, workforce))
-    known, possible = _evidence(profile_counts, readings)
+    known, possible = _evidence(rubric, profile_counts, readings)
     blank_counts, rising = dict.fromkeys(DOMAINS, 0), dict.fromkeys(DOMAINS, 0)
     for levels, count in profile_counts.items():
         if None in levels:
@@ -595,7 +597,7 @@ def team_stages(assessment: OrgAssessment) -> tuple[TeamStage, ...]:
     gated = sorted({r.domain for stage in rubric.stages for r in stage.coverage}, key=_I.__getitem__)
     teams = []
     for team in sorted(totals):
-        known, possible = _evidence(profiles[team], readings, gated)
+        known, possible = _evidence(rubric, profiles[team], readings, gated)
         stage, gates = check_gates(rubric, known.level_counts, known.coverage, known.leaders, possible,
                                    until_certain=True)
         teams.append(TeamStage(team, sum(known.level_counts), totals[team], stage,
