@@ -546,3 +546,18 @@ class ActiveRubric(Shape):
 
     label: str = Field(description="The stored version's label (scores name it as ``rubric_version``).")
     rubric: RubricMatrix
+
+
+class UserAccount(Shape):
+    """A sign-in account as HR's user administration sees it."""
+
+    email: str
+    role: Literal["hr", "manager", "individual"]
+    person_name: str | None = Field(description="The person of the roster the account is; none for some HR accounts.")
+    employee_id: str | None
+    status: Literal["active", "invited", "deactivated"]
+    last_sign_in_at: UtcDatetime | None
+
+
+class UserAccounts(Shape):
+    users: list[UserAccount]

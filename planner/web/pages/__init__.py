@@ -4,7 +4,8 @@
 * ``org``: HR's organisational stage and hiring plan (what-ifs, exports, print view);
 * ``me``: anyone's own roadmap, history and self-assessment;
 * ``rubric``: the skills matrix for everyone; upload and download for HR;
-* ``maturity``: practice maturity on the AIMM and seven-level ladders, KPIs and the questionnaire.
+* ``maturity``: practice maturity on the AIMM and seven-level ladders, KPIs and the questionnaire;
+* ``users``: HR's user administration: accounts, roles, deactivation and invitations.
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ from __future__ import annotations
 from flask import Flask
 
 from planner.web.dates import day_text
-from planner.web.pages import common, maturity, me, org, rubric, team
+from planner.web.pages import common, maturity, me, org, rubric, team, users
 
 __all__ = ["init_app"]
 
 
 def init_app(app: Flask) -> None:
-    for blueprint in (team.bp, org.bp, me.bp, rubric.bp, maturity.bp):
+    for blueprint in (team.bp, org.bp, me.bp, rubric.bp, maturity.bp, users.bp):
         app.register_blueprint(blueprint)
     app.context_processor(common.navigation)
     app.jinja_env.globals["demo_sign_ins"] = common.demo_sign_ins
