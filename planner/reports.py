@@ -11,7 +11,7 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from planner.domain.model import DOMAINS, LEVELS, MAX_LEVEL, Person, Rubric, StageSpec
+from planner.domain.model import DOMAINS, EFFORT_UNIT, LEVELS, MAX_LEVEL, Person, Rubric, StageSpec
 from planner.domain.scoring import PersonScore
 from planner.domain.sequencing import HiringPlan
 from planner.domain.staging import Finding, OrgAssessment, TeamStage, team_stages
@@ -23,6 +23,8 @@ __all__ = [
     "assessment_dict",
     "assessment_markdown",
     "assessment_table",
+    "comparison_dict",
+    "comparison_table",
     "csv_safe",
     "plan_csv",
     "plan_dict",
@@ -126,6 +128,31 @@ def assessment_dict(assessment: OrgAssessment, *, employees: bool = True) -> dic
     return result
 
 
+def comparison_dict(assessments: Sequence[OrgAssessment]) -> dict[str, Any]:
+    """The same organisation placed under several rubrics, side by side (`planner compare --format json`)."""
+    return {
+        "headcount": assessments[0].headcount if assessments else 0,
+        "rubrics": [
+            {
+                "rubric": {"name": a.rubric.name, "version": a.rubric.version},
+                "stage": stage_dict(a.stage),
+                "blocked_by": a.blockers_text(),
+                "level_counts": {str(level): a.level_counts[level] for level in LEVELS},
+            }
+            for a in assessments
+        ],
+    }
+
+
+def comparison_table(assessments: Sequence[OrgAssessment]) -> str:
+    """`comparison_dict` for a terminal: a row per rubric, then what blocks each one's next stage."""
+    rows = [[f"{a.rubric.name} {a.rubric.version}", f"{a.stage.number} {a.stage.name}",
+             *(a.at_least(level) for level in range(1, MAX_LEVEL + 1))] for a in assessments]
+    out = [_table(["rubric", "stage", *(f"L{lv}+" for lv in range(1, MAX_LEVEL + 1))], rows), ""]
+    out += [f"{a.rubric.version}: {a.blockers_text()}" for a in assessments]
+    return "\n".join(out) + "\n"
+
+
 def score_dict(score: PersonScore, rubric: Rubric) -> dict[str, Any]:
     """One person, their level and what the next level takes (an entry of `assess --format json`)."""
     return {**_person_part(score), **_profile_part(score, rubric)}
@@ -192,16 +219,24 @@ def plan_dict(plan: HiringPlan) -> dict[str, Any]:
                         "from_level": pr.from_level,
                         "to_level": pr.to_level,
                         "domain_deltas": dict(pr.deltas),
+                        "effort": pr.effort,
+                        "start_quarter": pr.start_quarter,
+                        "ready_quarter": pr.ready_quarter,
+                        "grown_in_plan": pr.grown_in_plan,
                     }
                     for pr in p.promotions
                 ],
                 "focus_domains": list(p.focus_domains),
+                "conditional_domains": list(p.conditional_domains),
                 "rationale": p.rationale,
                 "quarter": p.quarter,
                 "end_quarter": p.end_quarter,
+                "hires_from": p.hires_from,
+                "hires_until": p.hires_until,
             }
             for n, p in enumerate(plan.phases, 1)
         ],
+        "assess_first": list(plan.assess_first),
         "warnings": _findings(plan.warnings),
     }
 
@@ -215,7 +250,10 @@ def roadmap_dict(person: Person, roadmap: Roadmap) -> dict[str, Any]:
         "current_level": roadmap.current_level,
         "target_level": roadmap.target_level,
         "target_track": roadmap.target_track,
+        "literacy_level": roadmap.literacy_level,
         "total_effort": roadmap.total_effort,
+        "effort_unit": EFFORT_UNIT,
+        "quarters": roadmap.quarters,
         "steps": [
             {
                 "from": {"track": s.source[0], "level": s.source[1]},
@@ -223,6 +261,7 @@ def roadmap_dict(person: Person, roadmap: Roadmap) -> dict[str, Any]:
                 "kind": s.kind,
                 "key_move": s.key_move,
                 "effort": s.effort,
+                "quarters": s.quarters,
                 "domain_deltas": dict(s.deltas),
             }
             for s in roadmap.steps
@@ -323,6 +362,9 @@ def plan_markdown(plan: HiringPlan) -> str:
     ]
     if plan.warnings:
         out += ["## Warnings", "", *(f"- **{w.code}**: {w.message}" for w in plan.warnings), ""]
+    if plan.assess_first:
+        out += ["## Assess first", "", "Blank cells in these domains leave the target stage undecided, so hires for them are conditional: "
+                + ", ".join(plan.assess_first) + ".", ""]
     out += ["## Phases", "", _table(
         ["phase", "level", "title", "critical", "hires", "promotions", "focus domains", "quarters"],
         [[n, f"L{p.level}", p.title, "yes" if p.critical else "", p.hires, len(p.promotions),
@@ -333,8 +375,9 @@ def plan_markdown(plan: HiringPlan) -> str:
         out += [f"### Phase {n}: L{p.level} {p.title}{' (critical)' if p.critical else ''}", "", p.rationale, ""]
         if p.promotions:
             out += ["Develop from within:", ""]
-            out += [f"- {pr.name} ({pr.employee_id}), L{pr.from_level} to L{pr.to_level}: {_gaps_text(dict(pr.deltas))}"
-                    for pr in p.promotions]
+            out += [f"- {pr.name} ({pr.employee_id}), L{pr.from_level} to L{pr.to_level}, "
+                    f"{_quarters(pr.start_quarter, pr.ready_quarter)}: {_gaps_text(dict(pr.deltas))} "
+                    f"(effort {pr.effort} {EFFORT_UNIT})" for pr in p.promotions]
             out.append("")
     return "\n".join(out)
 
@@ -356,15 +399,19 @@ def roadmap_markdown(person: Person, roadmap: Roadmap, level_title) -> str:
         f"Now L{roadmap.current_level} {level_title(roadmap.current_level)} on the {roadmap.track} track; "
         f"target L{roadmap.target_level} {level_title(roadmap.target_level)}"
         + (f" on the {roadmap.target_track} track" if roadmap.target_track != roadmap.track else "")
-        + f". Total effort {roadmap.total_effort}.",
+        + (f", literate in L{roadmap.literacy_level} {level_title(roadmap.literacy_level)} without practising it"
+           if roadmap.literacy_level else "")
+        + f". Total effort {roadmap.total_effort} {EFFORT_UNIT} (one level in one domain of ordinary difficulty), "
+        f"about {roadmap.quarters} quarter{'s' if roadmap.quarters != 1 else ''} of development.",
         "",
     ]
     if not roadmap.steps:
         return "\n".join(out + ["Already there: no steps needed.", ""])
     out.append(_table(
-        ["step", "from", "to", "grow", "effort"],
-        [[n, f"{s.source[0]} L{s.source[1]}", f"{s.target[0]} L{s.target[1]}" + (" (key move)" if s.key_move else ""),
-          _gaps_text(dict(s.deltas)), s.effort] for n, s in enumerate(roadmap.steps, 1)],
+        ["step", "from", "to", "grow", f"effort ({EFFORT_UNIT})", "quarters"],
+        [[n, f"{s.source[0]} L{s.source[1]}", f"{s.target[0]} L{s.target[1]}" + (
+            " (key move)" if s.key_move else " (literacy)" if s.kind == "literacy" else ""),
+          _gaps_text(dict(s.deltas)), s.effort, s.quarters] for n, s in enumerate(roadmap.steps, 1)],
         markdown=True,
     ))
     return "\n".join(out) + "\n"

@@ -25,7 +25,8 @@ def zeros(**levels: int) -> Profile:
 def test_graph_has_a_node_per_track_and_level(graph):
     assert set(graph.nodes) == {(t, lv) for t in TRACKS for lv in range(6)}
     assert graph.nodes[(SE, 3)]["title"] == "AI Systems Engineer"
-    assert graph.nodes[(BIZ, 1)]["goal"] and graph.nodes[(PM, 3)]["goal"]
+    # Product managers practise L2 and read L3 (their literacy goal); business roles practise L1.
+    assert graph.nodes[(BIZ, 1)]["goal"] and graph.nodes[(PM, 2)]["goal"] and not graph.nodes[(PM, 3)]["goal"]
 
 
 def test_growing_a_level_carries_the_domain_raises_and_their_weighted_effort(graph):
@@ -131,3 +132,50 @@ def test_a_roadmap_refuses_unknown_tracks_and_levels(rubric, graph, kwargs, fiel
     args = {"track": SE, **kwargs}
     with pytest.raises(ValueError, match=f"^{field}: "):
         roadmap(graph, rubric, zeros(prompting=1), **args)
+
+
+def test_a_product_managers_default_roadmap_ends_in_l3_literacy_not_l3_practice(rubric, graph):
+    """The article on product managers: "The goal is not to become a Level 3 practitioner, but to develop enough
+    Level 3 literacy to be a credible product owner for AI systems"."""
+    pm = Profile.from_mapping({**dict.fromkeys(DOMAINS, 0), **rubric.track(PM).expected(2)})
+    plan = roadmap(graph, rubric, pm, PM)
+    assert (plan.current_level, plan.target_level, plan.literacy_level) == (2, 2, 3)
+    assert [s.kind for s in plan.steps] == ["literacy"]
+    reached = pm.raised(plan.deltas)
+    assert earned_level(rubric, reached) == 2  # literate, not practising L3
+    assert reached.value("strategy") == 3 and reached.value("observability") < 3
+    assert plan.path == ((PM, 2),)
+
+
+def test_a_business_analysts_default_roadmap_is_l1_fluency_not_an_l2_builder(rubric, graph):
+    """The article on business roles: "building strong Level 1 fluency and developing an accurate mental model
+    of what Levels 3 and 4 actually require", to "scope pilots that Level 2 teams can execute"."""
+    analyst = zeros(prompting=1, security=1, strategy=1)
+    plan = roadmap(graph, rubric, analyst, BIZ)
+    assert plan.target_level == 1 and plan.literacy_level == 3
+    assert all(s.target[1] <= 1 for s in plan.steps)
+    assert earned_level(rubric, analyst.raised(plan.deltas)) == 1
+    assert plan.deltas == {"prompting": 1, "strategy": 1}
+
+
+def test_past_the_goal_the_default_roadmap_is_the_next_level(rubric, graph):
+    literate_pm = Profile.from_mapping({**dict.fromkeys(DOMAINS, 0), **rubric.track(PM).literacy})
+    plan = roadmap(graph, rubric, literate_pm, PM)
+    assert (plan.target_level, plan.literacy_level) == (3, None)
+
+
+def test_a_data_professionals_l3_asks_for_l3_evaluation_not_l4(rubric):
+    """The article: data professionals "have a genuine head start on Level 3 entry"; the head start is the
+    evaluation they already do, not a Level 4 evaluation standard asked of them at Level 3."""
+    data = rubric.track(DATA)
+    assert data.expected(3)["evaluation"] == 3
+    assert data.effort["evaluation"] < 1
+
+
+def test_each_step_takes_development_time_from_the_rubric(rubric, graph):
+    """The article: the L2 to L3 transition "requires deliberate investment"; it takes at least two quarters."""
+    plan = roadmap(graph, rubric, zeros(prompting=2, apis_integration=2, security=2), SE, 3)
+    development = rubric.development
+    assert plan.steps[-1].quarters >= development.min_quarters[2] == 2
+    assert plan.quarters == sum(s.quarters for s in plan.steps)
+    assert all(s.quarters * development.effort_per_quarter >= s.effort - 1e-9 for s in plan.steps)

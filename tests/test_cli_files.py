@@ -72,7 +72,9 @@ def test_plan_json_has_the_contracted_keys():
     assert {"phase", "level", "title", "critical", "hires", "promotions", "focus_domains", "rationale",
             "quarter"} <= set(phase)
     assert phase["critical"] is True and phase["promotions"] and all(p.startswith("E") for p in phase["promotions"])
-    assert [w["code"] for w in data["warnings"]] == ["front_loaded_strategy"]
+    # The demo has blank cells that leave stage 4's gates undecided: the plan says what to assess first.
+    assert [w["code"] for w in data["warnings"]] == ["front_loaded_strategy", "unknown_evidence"]
+    assert data["assess_first"]
 
 
 def test_roadmap_json_has_the_contracted_keys():
@@ -244,3 +246,33 @@ def test_no_command_in_the_readme_is_a_shell_pipe_by_accident():
     commands = [line for block in re.findall(r"```sh\n(.*?)```", readme, re.DOTALL) for line in block.splitlines()]
     assert commands
     assert not [line for line in commands if "|" in line.split("#")[0]]
+
+
+def test_the_plan_the_roadmap_and_the_person_agree_on_what_a_promotion_takes():
+    """One function answers: the plan's promotion of Aisha Voss to L3 grows what her roadmap to L3 grows."""
+    plan = json.loads(run("plan", SEED_PEOPLE, "--target-stage", "3", "--format", "json").stdout)
+    promotion = next(p for phase in plan["phases"] for p in phase["promotion_details"] if p["employee_id"] == "E1013")
+    route = json.loads(run("roadmap", SEED_PEOPLE, "--employee", "E1013", "--target-level", "3",
+                           "--format", "json").stdout)
+    assert promotion["domain_deltas"] == route["steps"][0]["domain_deltas"]
+    assert promotion["effort"] == route["total_effort"]
+    assert promotion["ready_quarter"] - promotion["start_quarter"] + 1 == route["quarters"]
+
+
+def test_roadmap_effort_is_given_with_its_unit_and_duration():
+    out = run("roadmap", SEED_PEOPLE, "--employee", "E1013").stdout
+    assert "level-steps (one level in one domain of ordinary difficulty), about 2 quarters of development" in out
+    data = json.loads(run("roadmap", SEED_PEOPLE, "--employee", "E1013", "--format", "json").stdout)
+    assert data["effort_unit"] == "level-steps" and data["quarters"] == 2
+
+
+def test_a_rubric_is_chosen_with_rubric_and_compared_side_by_side():
+    agentic = PROJECT_ROOT / "rubrics" / "eaism-agentic.toml"
+    assert "rubric 2026.1-agentic" in run("assess", SEED_PEOPLE, "--rubric", agentic).stdout
+    assert run("plan", SEED_PEOPLE, "--rubric", agentic).exit_code == 0
+    table = run("compare", SEED_PEOPLE, "--with", agentic).stdout
+    assert table.splitlines()[0].split()[:2] == ["rubric", "stage"]
+    assert "agentic shift 2026.1-agentic" in table
+    data = json.loads(run("compare", SEED_PEOPLE, "--with", agentic, "--format", "json").stdout)
+    assert [r["rubric"]["version"] for r in data["rubrics"]] == ["2026.1", "2026.1-agentic"]
+    assert data["rubrics"][1]["level_counts"]["3"] <= data["rubrics"][0]["level_counts"]["3"]

@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from planner.cli import cli
-from planner.domain.model import DOMAINS
+from planner.domain.model import DOMAINS, DevelopmentSpec
 from planner.domain.rubric import RubricError, parse_rubric
 from planner.loaders import load_rubric, parse_rubric_toml
 
@@ -102,8 +102,17 @@ BROKEN = {
     "coverage of an n/a cell": (_set("stages.3.coverage", [{"level": 2, "domain": "governance", "min_count": 1}]),
                                 "stages.3.coverage[0].domain"),
     "no critical phase": (_set("phases.3.critical", False), "phases"),
-    "boolean gap": (_set("phases.2.promotion_max_gap", True), "phases.2.promotion_max_gap"),
-    "negative gap": (_set("phases.2.promotion_max_gap", -1), "phases.2.promotion_max_gap"),
+    "development window of 0": (_set("phases.3.develop_within", 0), "phases.3.develop_within"),
+    "no development pace": (_set("development.effort_per_quarter", 0), "development.effort_per_quarter"),
+    "four minimum times": (_set("development.min_quarters", [1, 1, 2, 2]), "development.min_quarters"),
+    "negative minimum time": (_set("development.min_quarters", [1, -1, 2, 2, 2]), "development.min_quarters[1]"),
+    "horizon of 100 quarters": (_set("development.horizon_quarters", 100), "development.horizon_quarters"),
+    "literacy without its level": (_set("tracks.product_manager.literacy_level", _DELETE),
+                                   "tracks.product_manager.literacy_level"),
+    "literacy that is practice": (_set("tracks.product_manager.literacy", {"evaluation": 3, "observability": 3,
+                                                                           "apis_integration": 3, "strategy": 3}),
+                                  "tracks.product_manager.literacy"),
+    "literacy at the goal level": (_set("tracks.business.literacy_level", 1), "tracks.business.literacy_level"),
     "unknown track": (_set("tracks.designer", {"name": "Designer"}), "tracks.designer"),
     "missing track": (_set("tracks.business", _DELETE), "tracks.business"),
     "track profile that does not earn its level": (
@@ -126,7 +135,6 @@ BROKEN = {
     "a million people covering a domain": (
         _set("stages.3.coverage", [{"level": 3, "domain": "evaluation", "min_count": 10**6}]),
         "stages.3.coverage[0].min_count"),
-    "a gap wider than the ladder": (_set("phases.2.promotion_max_gap", 99), "phases.2.promotion_max_gap"),
     "infinite switch effort": (_set("rules.track_switch_effort", float("inf")), "rules.track_switch_effort"),
     "not-a-number effort": (_set("tracks.business.effort", {"prompting": float("nan")}),
                             "tracks.business.effort.prompting"),
@@ -154,6 +162,13 @@ def test_broken_rubric_is_refused_naming_the_key(rubric_data, mutate, key):
         parse_rubric(rubric_data)
     assert caught.value.key == key
     assert str(caught.value).startswith(f"{key}: ")
+
+
+def test_a_rubric_stored_before_development_time_still_loads(rubric_data):
+    """Versions stored with the old fixed raise count (promotion_max_gap) keep working; the count is unused."""
+    rubric_data["phases"]["3"]["promotion_max_gap"] = 3
+    del rubric_data["development"]
+    assert parse_rubric(rubric_data).development == DevelopmentSpec()
 
 
 def test_a_track_profile_that_falls_short_says_by_how_much(rubric_data):

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 
+from planner.domain.careers import career_graph, roadmap
 from planner.domain.model import DOMAINS
 from planner.domain.rubric import parse_rubric
 from planner.domain.sequencing import HypotheticalHire, PlanError, plan_hiring, project
@@ -41,7 +42,10 @@ def test_people_close_to_l3_are_promoted_and_nobody_is_hired(rubric, make_org, m
     l3 = phase(plan, 3)
     assert [p.employee_id for p in l3.promotions] == ["N0", "N1", "N2"]
     assert l3.hires == 0
-    assert l3.promotions[0].deltas == {"rag_retrieval": 1}
+    # What it takes is the person's own roadmap to L3: the same answer /me and `planner roadmap` give.
+    route = roadmap(career_graph(rubric), rubric, near[0].profile, near[0].track, 3)
+    assert l3.promotions[0].deltas == route.deltas
+    assert l3.promotions[0].effort == route.total_effort
 
 
 def test_hires_only_cover_what_promotions_leave(rubric, make_org, make_person, builders_only):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from planner.domain.model import DOMAINS, Profile
+from planner.domain.sequencing import plan_hiring
 from planner.domain.staging import assess_org, team_stages
 
 ZERO = dict.fromkeys(DOMAINS, 0)
@@ -104,6 +105,8 @@ def test_a_caio_with_no_l3_team_leads_at_l5_holds_l2_and_is_top_heavy(rubric, ma
     assert (score.level, score.leads_at) == (2, 5)
     assert assessment.stage.number == 2
     assert assessment.at_least(3) == 0
+    # The leadership reading counts toward the L5 requirement only, never toward L3 or L4 engineering.
+    assert [assessment.evidence.at_least(lv) for lv in (2, 3, 4, 5)] == [11, 0, 0, 1]
     assert {"top_heavy", "leadership_profile"} <= set(codes(assessment))
 
 
@@ -127,7 +130,7 @@ def test_data_professionals_start_closer_to_l3_than_software_engineers(rubric, m
     data = assess_org(rubric, make_org({2: 1}, "data_professional")).scores[0]
     software = assess_org(rubric, make_org({2: 1})).scores[0]
     assert sum(data.next_level_gaps.values()) < sum(software.next_level_gaps.values())
-    assert "evaluation" not in data.next_level_gaps
+    assert data.next_level_gaps.get("evaluation", 0) < software.next_level_gaps["evaluation"]
     assert "apis_integration" in data.next_level_gaps
 
 
@@ -192,3 +195,18 @@ def test_departments_at_different_stages_each_get_their_own(rubric, make_org):
     stages = {t.team: t.stage.number for t in team_stages(assessment)}
     assert stages == {"marketing": 2, "platform": 3}
     assert assessment.stage.number == 3
+
+
+def test_a_plan_never_adds_a_second_leader_beside_a_caio_nor_counts_them_as_an_engineer(rubric, make_org,
+                                                                                          make_person):
+    """"Hiring Level 5 strategy leaders without Level 3 execution capacity in place produces expensive AI
+    strategy work that never ships": with a CAIO already leading, the plan to stage 5 builds L3 and L4
+    beneath them and hires no second L5, in line with its own front-loaded-strategy warning."""
+    caio = make_person("product_manager", **{
+        **ZERO, "prompting": 5, "apis_integration": 2, "security": 5, "governance": 5, "strategy": 5})
+    plan = plan_hiring(assess_org(rubric, make_org({1: 10, 2: 6}) + [caio]), 5)
+    phases = {p.level: p for p in plan.phases}
+    assert phases[5].hires == 0
+    assert phases[3].have == phases[4].have == 0
+    assert phases[3].hires + len(phases[3].promotions) > 0
+    assert "front_loaded_strategy" in [w.code for w in plan.warnings]

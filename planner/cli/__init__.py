@@ -7,9 +7,10 @@ import sys
 
 import click
 
-from planner.cli.analysis import assess, plan, roadmap, rubric
+from planner.cli.analysis import assess, compare, plan, roadmap, rubric
 from planner.cli.database import backup, db, export, import_, seed
 from planner.cli.maturity import maturity
+from planner.cli.users import org, users
 from planner.cli.web import demo, serve
 
 
@@ -19,7 +20,8 @@ def cli() -> None:
     """Plan AI hiring and skills growth with the Enterprise AI Skills Maturity Model."""
 
 
-for command in (assess, plan, roadmap, rubric, maturity, db, seed, import_, export, backup, serve, demo):
+for command in (assess, compare, plan, roadmap, rubric, maturity, db, seed, import_, export, backup, org, users, serve,
+                demo):
     cli.add_command(command)
 
 

@@ -122,6 +122,26 @@ def roadmap(file: str | None, employee_id: str, target_level: int | None, target
         click.echo(reports.roadmap_markdown(person, result, rubric.level_title), nl=False)
 
 
+@click.command()
+@PEOPLE_FILE
+@click.option("--with", "other_paths", multiple=True, required=True, type=click.Path(dir_okay=False),
+              help="Another rubric to place the organisation under (repeatable), e.g. rubrics/eaism-agentic.toml.")
+@click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="table", show_default=True)
+@pretty_option
+@ORG_OPTION
+@rubric_option
+@collector_paused()
+def compare(file: str | None, other_paths: tuple[str, ...], fmt: str, pretty: bool | None, organisation: str | None,
+            rubric_path: str | None) -> None:
+    """Place the organisation on the stage ladder under its rubric and each --with rubric, side by side."""
+    rubric, people = _rubric_and_people(file, organisation, rubric_path)
+    assessments = [assess_org(r, people) for r in (rubric, *map(load_rubric_or_fail, other_paths))]
+    if fmt == "json":
+        emit_json(reports.comparison_dict(assessments), pretty)
+    else:
+        click.echo(reports.comparison_table(assessments), nl=False)
+
+
 @click.group()
 def rubric() -> None:
     """Inspect or check a rubric file."""

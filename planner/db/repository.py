@@ -49,10 +49,12 @@ from planner.domain.model import DOMAINS, Person, Profile, Team
 
 __all__ = [
     "Account",
+    "AccountListing",
     "Organisation",
     "RosterRow",
     "StoredPerson",
     "TeamRecord",
+    "account_listings",
     "add_answers",
     "add_assessments",
     "add_audit",
@@ -91,6 +93,7 @@ __all__ = [
     "stored_people",
     "team_ids",
     "team_records",
+    "update_account",
     "update_people",
 ]
 
@@ -112,6 +115,22 @@ class Account:
     employee_id: str | None
     password_hash: str
     active: bool
+    #: The account's session epoch: a session begun in an earlier one is over.
+    session_epoch: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class AccountListing:
+    """An account as HR's user administration shows it: whom it is linked to, and when it last signed in."""
+
+    id: int
+    email: str
+    role: str
+    employee_id: str | None
+    person_name: str | None
+    active: bool
+    has_password: bool
+    last_sign_in_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -500,7 +519,7 @@ def _account_query():
     """Accounts with their person's employee id; an account whose person has left is not active (cannot sign in)."""
     active = type_coerce(UserRow.active & active_people(), Boolean)
     return select(UserRow.id, UserRow.organisation_id, UserRow.email, UserRow.role, PersonRow.employee_id,
-                  UserRow.password_hash, active).outerjoin(PersonRow, PersonRow.id == UserRow.person_id)
+                  UserRow.password_hash, active, UserRow.session_epoch).outerjoin(PersonRow, PersonRow.id == UserRow.person_id)
 
 
 def find_account(session: Session, *, email: str | None = None, account_id: int | None = None,
@@ -521,6 +540,23 @@ def find_account(session: Session, *, email: str | None = None, account_id: int 
 def list_accounts(session: Session, *, organisation_id: int) -> list[Account]:
     return [Account(*row) for row in session.execute(
         _account_query().where(UserRow.organisation_id == organisation_id).order_by(UserRow.role, UserRow.email))]
+
+
+def account_listings(session: Session, *, organisation_id: int) -> list[AccountListing]:
+    """Every account of the organisation with its linked person's name, by email."""
+    active = type_coerce(UserRow.active & active_people(), Boolean)  # a leaver's account shows as inactive
+    query = (select(UserRow.id, UserRow.email, UserRow.role, PersonRow.employee_id, PersonRow.name, active,
+                    UserRow.password_hash != "", UserRow.last_sign_in_at)
+             .outerjoin(PersonRow, PersonRow.id == UserRow.person_id)
+             .where(UserRow.organisation_id == organisation_id).order_by(UserRow.email))
+    return [AccountListing(*row) for row in session.execute(query)]
+
+
+def update_account(session: Session, *, account_id: int, end_sessions: bool = False, **values: Any) -> None:
+    """Change columns of an account; `end_sessions` also moves it to a new session epoch."""
+    if end_sessions:
+        values["session_epoch"] = UserRow.session_epoch + 1
+    session.execute(update(UserRow).where(UserRow.id == account_id).values(version=UserRow.version + 1, **values))
 
 
 # --- audit ---------------------------------------------------------------------

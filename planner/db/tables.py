@@ -140,6 +140,10 @@ class UserRow(SQLModel, table=True):
     token_hash: str | None = Field(default=None, max_length=64, index=True)
     active: bool = True
     version: int = 1
+    #: Bumped to end every session of the account at once (sign-out, password or role change,
+    #: deactivation): a session remembers the epoch it began in and is refused once it differs.
+    session_epoch: int = 0
+    last_sign_in_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
     created_at: datetime = _timestamp()
 
 

@@ -7,9 +7,15 @@ track typically has at that level. Edges are the moves a person can make:
 * ``switch``: the same level on another track (at an extra effort).
 
 Each edge carries the domain increases the move requires and an effort weight
-(increases times the destination track's per-domain effort). A roadmap is the
-least-effort path from where a person is to a target level, re-priced for the
-person's actual profile: what they already have costs nothing.
+(increases times the destination track's per-domain effort). Effort is counted
+in *level-steps*: one level in one domain at ordinary difficulty. A roadmap is
+the least-effort path from where a person is to a target level, re-priced for the
+person's actual profile: what they already have costs nothing. Each step also
+takes development time, in quarters, from the rubric's ``[development]``.
+
+`roadmap` is the one answer to "what does it take for this person to reach that
+level?": the personal roadmap page, ``planner roadmap`` and the hiring plan's
+promotions all ask it, so they cannot disagree.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ import networkx as nx
 from planner.domain.model import MAX_LEVEL, TRACKS, Profile, Rubric, frozen_mapping
 from planner.domain.scoring import earned_level
 
-__all__ = ["Roadmap", "Step", "career_graph", "roadmap"]
+__all__ = ["Roadmap", "Step", "career_graph", "default_target", "roadmap"]
 
 Node = tuple[str, int]
 
@@ -35,10 +41,13 @@ class Step:
 
     source: Node
     target: Node
+    #: ``grow``, ``switch``, or ``literacy`` (a track's literacy goal: the node stays the same).
     kind: str
     deltas: Mapping[str, int]
     effort: float
     key_move: bool
+    #: Development time of the step, in quarters (0 when there is nothing to grow).
+    quarters: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,16 +57,36 @@ class Roadmap:
     target_level: int
     target_track: str
     steps: tuple[Step, ...]
+    #: The level the roadmap ends literate in, when it ends with the track's literacy step.
+    literacy_level: int | None = None
 
     @property
     def total_effort(self) -> float:
+        """Effort in `planner.domain.model.EFFORT_UNIT`."""
         return round(sum(s.effort for s in self.steps), 2)
 
     @property
+    def quarters(self) -> int:
+        """Development time of the whole roadmap, step after step."""
+        return sum(s.quarters for s in self.steps)
+
+    @property
+    def deltas(self) -> dict[str, int]:
+        """Every domain raise the roadmap takes, added up over its steps."""
+        total: dict[str, int] = {}
+        for step in self.steps:
+            for domain, delta in step.deltas.items():
+                total[domain] = total.get(domain, 0) + delta
+        return total
+
+    @property
     def path(self) -> tuple[Node, ...]:
-        if not self.steps:
-            return ((self.track, self.current_level),)
-        return (self.steps[0].source, *(s.target for s in self.steps))
+        """The nodes the roadmap visits (a literacy step stays on its node)."""
+        moves = [s for s in self.steps if s.source != s.target]
+        if not moves:
+            return ((self.target_track if self.steps else self.track, self.target_level if self.steps
+                     else self.current_level),)
+        return (moves[0].source, *(s.target for s in moves))
 
 
 def _expected(graph: nx.DiGraph, node: Node) -> Mapping[str, int]:
@@ -147,6 +176,22 @@ def career_graph(rubric: Rubric) -> nx.DiGraph:
     return graph
 
 
+def default_target(rubric: Rubric, profile: Profile, track: str) -> tuple[int, bool]:
+    """Where a person's roadmap goes when they do not choose: (level, ending with the literacy step).
+
+    Below their track's goal the goal (with its literacy, if the track has one);
+    at the goal without the literacy, the literacy; beyond, the next level.
+    """
+    spec = rubric.track(track)
+    current = earned_level(rubric, profile)
+    literate = not profile.shortfall(spec.literacy)
+    if current < spec.goal_level:
+        return spec.goal_level, spec.literacy_level is not None
+    if current == spec.goal_level and spec.literacy_level is not None and not literate:
+        return current, True
+    return min(current + 1, MAX_LEVEL), False
+
+
 def roadmap(graph: nx.DiGraph, rubric: Rubric, profile: Profile, track: str,
             target_level: int | None = None, target_track: str | None = None) -> Roadmap:
     """Return the least-effort roadmap for a person from their level to `target_level`.
@@ -162,7 +207,9 @@ def roadmap(graph: nx.DiGraph, rubric: Rubric, profile: Profile, track: str,
     track : str
         The person's current track.
     target_level : int, optional
-        Defaults to the next level (capped at 5).
+        Defaults to the goal of the target track (`default_target`): its goal
+        level while the person is below it, ending with the track's literacy step
+        when it has one; past the goal, the next level.
     target_track : str, optional
         The track to end on; defaults to `track`.
 
@@ -181,22 +228,30 @@ def roadmap(graph: nx.DiGraph, rubric: Rubric, profile: Profile, track: str,
     for name, value in (("track", track), ("target_track", target_track or track)):
         if value not in TRACKS:
             raise ValueError(f"{name}: unknown track {value!r} (known: {', '.join(TRACKS)})")
-    current = earned_level(rubric, profile)
-    target = min(current + 1, MAX_LEVEL) if target_level is None else target_level
-    if not 1 <= target <= MAX_LEVEL:
+    if target_level is not None and not 1 <= target_level <= MAX_LEVEL:
         raise ValueError(f"target_level: must be 1 to {MAX_LEVEL}")
+    current = earned_level(rubric, profile)
     target_track = target_track or track
-    if target <= current and target_track == track:
-        return Roadmap(track, current, target, target_track, ())
-
-    path = _cheapest_path(graph, rubric, profile, (track, min(current, target)), (target_track, target))
+    target, literacy = (target_level, False) if target_level is not None else \
+        default_target(rubric, profile, target_track)
+    development = rubric.development
     steps = []
     have = profile
-    for u, v in pairwise(path):
-        expected = _expected(graph, v)
-        deltas = have.shortfall(expected)
-        edge = graph.edges[u, v]
-        effort = _move_effort(rubric, graph, u, v, deltas)
-        steps.append(Step(u, v, edge["kind"], frozen_mapping(deltas), round(effort, 2), edge["key_move"]))
-        have = have.at_least(expected)
-    return Roadmap(track, current, target, target_track, tuple(steps))
+    if target > current or target_track != track:
+        path = _cheapest_path(graph, rubric, profile, (track, min(current, target)), (target_track, target))
+        for u, v in pairwise(path):
+            expected = _expected(graph, v)
+            deltas = have.shortfall(expected)
+            edge = graph.edges[u, v]
+            effort = _move_effort(rubric, graph, u, v, deltas)
+            steps.append(Step(u, v, edge["kind"], frozen_mapping(deltas), round(effort, 2), edge["key_move"],
+                              development.quarters(v[1], rubric.track(v[0]).effort_of(deltas))))
+            have = have.at_least(expected)
+    spec = rubric.track(target_track)
+    gap = have.shortfall(spec.literacy) if literacy else {}
+    if gap:
+        effort = spec.effort_of(gap)
+        node = (target_track, target)
+        steps.append(Step(node, node, "literacy", frozen_mapping(gap), round(effort, 2), False,
+                          development.quarters(target, effort)))
+    return Roadmap(track, current, target, target_track, tuple(steps), spec.literacy_level if gap else None)

@@ -13,11 +13,13 @@ from types import MappingProxyType
 
 __all__ = [
     "DOMAINS",
+    "EFFORT_UNIT",
     "LEVELS",
     "MAX_LEVEL",
     "TRACKS",
     "DomainSpec",
     "LevelSpec",
+    "DevelopmentSpec",
     "Person",
     "PhaseSpec",
     "Profile",
@@ -44,6 +46,8 @@ DOMAINS: tuple[str, ...] = (
 #: Career tracks the career graph knows.
 TRACKS: tuple[str, ...] = ("software_engineer", "product_manager", "data_professional", "business")
 MAX_LEVEL = 5
+#: What an effort figure counts: one level in one domain at ordinary difficulty (a track's weight 1).
+EFFORT_UNIT = "level-steps"
 #: Individual levels a person can hold; 0 means no AI level yet.
 LEVELS: tuple[int, ...] = tuple(range(MAX_LEVEL + 1))
 
@@ -216,7 +220,37 @@ class PhaseSpec:
     why: str
     critical: bool = False
     prefer_internal: bool = False
-    promotion_max_gap: int = 3
+    #: Develop a person for this phase only when their development would be done within this many
+    #: quarters of the phase starting (``None``: anywhere within the plan's horizon).
+    develop_within: int | None = None
+    #: The reason to give instead of `why` once the organisation has passed the stage that first asks for
+    #: this level: the phase then grows capacity, and the warning about never starting no longer applies.
+    why_growing: str | None = None
+
+    def reason(self, growing: bool) -> str:
+        return self.why_growing if growing and self.why_growing else self.why
+
+
+@dataclass(frozen=True, slots=True)
+class DevelopmentSpec:
+    """How long developing a person takes, so internal moves are scheduled over quarters.
+
+    A move to level L that takes `effort` (domain raises weighted by the track) lasts
+    ``ceil(effort / effort_per_quarter)`` quarters, and never less than ``min_quarters[L - 1]``.
+    """
+
+    effort_per_quarter: float = 3.0
+    #: Per level reached (1..5), the fewest quarters a move to it takes however small the gap.
+    min_quarters: tuple[int, ...] = (1, 1, 2, 2, 2)
+    #: How far ahead (in quarters) a plan looks for people to develop; also where a plan is called long.
+    horizon_quarters: int = 8
+
+    def quarters(self, level: int, effort: float) -> int:
+        """Quarters a move to `level` costing `effort` takes (0 when there is nothing to grow)."""
+        if effort <= 0:
+            return 0
+        # Round before ceil so 6.000000001 (sums of float weights) is 2 quarters, not 3.
+        return max(self.min_quarters[level - 1], ceil(round(effort / self.effort_per_quarter, 9)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,9 +264,18 @@ class TrackSpec:
     key_move: int | None
     profiles: Mapping[int, Mapping[str, int]]
     effort: Mapping[str, float]
+    #: A level the track needs to understand rather than practise (the article: PMs need L3 literacy),
+    #: and the profile that expresses that literacy; it holds `goal_level` and never `literacy_level`.
+    literacy_level: int | None = None
+    literacy: Mapping[str, int] = field(default_factory=lambda: frozen_mapping({}))
 
     def expected(self, level: int) -> Mapping[str, int]:
         return self.profiles.get(level, {})
+
+    @property
+    def practice_ceiling(self) -> int:
+        """The highest level a plan develops people on this track to: below the level they only need to read."""
+        return MAX_LEVEL if self.literacy_level is None else self.literacy_level - 1
 
     def effort_of(self, deltas: Mapping[str, int]) -> float:
         return sum(delta * self.effort.get(domain, 1.0) for domain, delta in deltas.items())
@@ -282,6 +325,8 @@ class Rubric:
     #: profile: it counts toward stage gates at this level and above (``None``: no leadership reading).
     leadership_level: int | None = None
     signals: Signals = field(default_factory=Signals)
+    #: How long developing people takes (quarters per move).
+    development: DevelopmentSpec = DevelopmentSpec()
     _index: Mapping[str, Mapping] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -14,6 +14,7 @@ from planner.domain.model import (
     DOMAINS,
     MAX_LEVEL,
     TRACKS,
+    DevelopmentSpec,
     DomainSpec,
     LevelSpec,
     PhaseSpec,
@@ -214,19 +215,23 @@ def _parse_phases(data: Mapping) -> tuple[PhaseSpec, ...]:
     specs = []
     for level, entry in _level_table(data, "phases").items():
         path = f"phases.{level}"
-        _only(entry, {"title", "builds", "why", "critical", "prefer_internal", "promotion_max_gap"}, path)
-        gap = _get(entry, "promotion_max_gap", path, int, 3)
-        if not 0 <= gap <= len(DOMAINS) * MAX_LEVEL:  # levels short, summed over the domains
-            raise RubricError(f"{path}.promotion_max_gap", f"must be 0 to {len(DOMAINS) * MAX_LEVEL} levels")
+        # promotion_max_gap is accepted, and ignored, so rubric versions stored before development time
+        # (a plan now reads how long a promotion takes from [development]) still load.
+        _only(entry, {"title", "builds", "why", "why_growing", "critical", "prefer_internal", "develop_within",
+                      "promotion_max_gap"}, path)
+        within = _get(entry, "develop_within", path, int, None)
+        if within is not None and not 1 <= within <= 40:
+            raise RubricError(f"{path}.develop_within", "must be 1 to 40 quarters")
         specs.append(
             PhaseSpec(
                 level=level,
                 title=_get(entry, "title", path, str),
                 builds=_get(entry, "builds", path, str),
                 why=_get(entry, "why", path, str),
+                why_growing=_get(entry, "why_growing", path, str, None),
                 critical=_get(entry, "critical", path, bool, False),
                 prefer_internal=_get(entry, "prefer_internal", path, bool, False),
-                promotion_max_gap=gap,
+                develop_within=within,
             )
         )
     if not any(p.critical for p in specs):
@@ -234,7 +239,62 @@ def _parse_phases(data: Mapping) -> tuple[PhaseSpec, ...]:
     return tuple(specs)
 
 
-def _parse_tracks(data: Mapping, levels_ok) -> tuple[TrackSpec, ...]:
+def _parse_development(data: Mapping) -> DevelopmentSpec:
+    entry = _get(data, "development", "", dict, {})
+    _only(entry, {"effort_per_quarter", "min_quarters", "horizon_quarters"}, "development")
+    default = DevelopmentSpec()
+    pace = float(_get(entry, "effort_per_quarter", "development", (int, float), default.effort_per_quarter))
+    if not 0.1 <= pace <= 100:
+        raise RubricError("development.effort_per_quarter", "must be a number from 0.1 to 100")
+    minimum = _get(entry, "min_quarters", "development", list, list(default.min_quarters))
+    if len(minimum) != MAX_LEVEL:
+        raise RubricError("development.min_quarters", f"expected {MAX_LEVEL} numbers, one per level reached")
+    for i, quarters in enumerate(minimum):
+        if isinstance(quarters, bool) or not isinstance(quarters, int) or not 0 <= quarters <= 40:
+            raise RubricError(f"development.min_quarters[{i}]", "expected a whole number of quarters from 0 to 40")
+    horizon = _get(entry, "horizon_quarters", "development", int, default.horizon_quarters)
+    if not 1 <= horizon <= 40:
+        raise RubricError("development.horizon_quarters", "must be 1 to 40 quarters")
+    return DevelopmentSpec(pace, tuple(minimum), horizon)
+
+
+def _profile_table(raw: Any, key: str) -> dict[str, int]:
+    if not isinstance(raw, dict):
+        raise RubricError(key, "expected a table")
+    profile = {}
+    for domain, value in raw.items():
+        _domain_name(domain, f"{key}.{domain}")
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_LEVEL:
+            raise RubricError(f"{key}.{domain}", f"expected a level from 0 to {MAX_LEVEL}")
+        profile[domain] = value
+    return profile
+
+
+def _parse_literacy(entry: Mapping, path: str, goal: int, profiles: Mapping[int, Mapping[str, int]],
+                    earned) -> tuple[int | None, dict[str, int]]:
+    """A track's literacy goal: a level to understand, and the profile that shows it (see `TrackSpec`)."""
+    level = _get(entry, "literacy_level", path, int, None)
+    raw = _get(entry, "literacy", path, dict, None)
+    if level is None and raw is None:
+        return None, {}
+    if level is None or raw is None:
+        raise RubricError(f"{path}.{'literacy' if raw is None else 'literacy_level'}",
+                          "missing (literacy_level and literacy go together)")
+    if not goal < level <= MAX_LEVEL:
+        raise RubricError(f"{path}.literacy_level", f"must be above goal_level ({goal}) and at most {MAX_LEVEL}")
+    profile = {**profiles[goal], **_profile_table(raw, f"{path}.literacy")}
+    for domain, value in profile.items():
+        if value < profiles[goal].get(domain, 0):
+            raise RubricError(f"{path}.literacy.{domain}", f"drops below the goal level's {profiles[goal][domain]}")
+    holds = earned(profile)
+    if holds >= level:
+        raise RubricError(f"{path}.literacy", f"earns level {holds}: literacy in level {level} is not practice of it")
+    if holds < goal:
+        raise RubricError(f"{path}.literacy", f"does not hold the goal level {goal}")
+    return level, profile
+
+
+def _parse_tracks(data: Mapping, levels_ok, earned) -> tuple[TrackSpec, ...]:
     table = _get(data, "tracks", "", dict)
     for slug in table:
         if slug not in TRACKS:
@@ -245,19 +305,16 @@ def _parse_tracks(data: Mapping, levels_ok) -> tuple[TrackSpec, ...]:
         if slug not in table:
             raise RubricError(path, "missing")
         entry = _get(table, slug, "tracks", dict)
-        _only(entry, {"name", "summary", "goal_level", "key_move", "effort", "profiles"}, path)
+        _only(entry, {"name", "summary", "goal_level", "key_move", "effort", "profiles", "literacy_level",
+                      "literacy"}, path)
         profiles: dict[int, dict[str, int]] = {}
         previous: dict[str, int] = {}
         for level, raw in _level_table(entry, "profiles", path).items():
-            profile: dict[str, int] = {}
-            for domain, value in raw.items():
-                key = f"{path}.profiles.{level}.{domain}"
-                _domain_name(domain, key)
-                if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_LEVEL:
-                    raise RubricError(key, f"expected a level from 0 to {MAX_LEVEL}")
+            profile = _profile_table(raw, f"{path}.profiles.{level}")
+            for domain, value in profile.items():
                 if value < previous.get(domain, 0):
-                    raise RubricError(key, f"drops below level {level - 1}'s {previous[domain]}; a track only grows")
-                profile[domain] = value
+                    raise RubricError(f"{path}.profiles.{level}.{domain}",
+                                      f"drops below level {level - 1}'s {previous[domain]}; a track only grows")
             for domain, value in previous.items():
                 profile.setdefault(domain, value)
             problem = levels_ok(profile, level)
@@ -277,6 +334,7 @@ def _parse_tracks(data: Mapping, levels_ok) -> tuple[TrackSpec, ...]:
         key_move = _get(entry, "key_move", path, int, None)
         if key_move is not None and not 1 <= key_move <= MAX_LEVEL:
             raise RubricError(f"{path}.key_move", f"must be 1 to {MAX_LEVEL}")
+        literacy_level, literacy = _parse_literacy(entry, path, goal, profiles, earned)
         specs.append(
             TrackSpec(
                 slug=slug,
@@ -286,6 +344,8 @@ def _parse_tracks(data: Mapping, levels_ok) -> tuple[TrackSpec, ...]:
                 key_move=key_move,
                 profiles=frozen_mapping({lv: frozen_mapping(p) for lv, p in profiles.items()}),
                 effort=frozen_mapping({d: float(w) for d, w in effort.items()}),
+                literacy_level=literacy_level,
+                literacy=frozen_mapping(literacy),
             )
         )
     return tuple(specs)
@@ -352,7 +412,8 @@ def parse_rubric(data: Mapping) -> Rubric:
     # Imported here: scoring needs a Rubric, and parsing needs scoring to check the tracks.
     from planner.domain.scoring import earned_level, gaps_to
 
-    _only(data, {"rubric", "rules", "workforce", "signals", "domains", "levels", "stages", "phases", "tracks"}, "")
+    _only(data, {"rubric", "rules", "workforce", "signals", "domains", "levels", "stages", "phases", "development",
+                 "tracks"}, "")
     meta = _get(data, "rubric", "", dict)
     _only(meta, {"name", "version"}, "rubric")
     rules = _get(data, "rules", "", dict, {})
@@ -378,6 +439,7 @@ def parse_rubric(data: Mapping) -> Rubric:
         workforce=_parse_workforce(data),
         leadership_level=_get(rules, "leadership_level", "rules", int, None),
         signals=_parse_signals(data),
+        development=_parse_development(data),
     )
     if base.leadership_level is not None and not 2 <= base.leadership_level <= MAX_LEVEL:
         raise RubricError("rules.leadership_level", f"must be 2 to {MAX_LEVEL} (level 1 has nothing beneath it)")
@@ -395,5 +457,5 @@ def parse_rubric(data: Mapping) -> Rubric:
         missing = ", ".join(f"{d} +{n}" for d, n in gaps_to(base, profile, level).items())
         return f"does not earn level {level} under the level rules (short by {missing})"
 
-    tracks = _parse_tracks(data, levels_ok)
+    tracks = _parse_tracks(data, levels_ok, lambda expected: earned_level(base, Profile.from_mapping(expected)))
     return replace(base, tracks=tracks)

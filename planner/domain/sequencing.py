@@ -2,14 +2,24 @@
 
 The plan follows the model's hiring sequence: literacy, then builders, then the
 critical systems-engineering phase, then architects grown from within, and only
-then transformation leaders. Each phase first develops people who are close to
-the level (their gaps are small) and hires for what is left.
+then transformation leaders. Each phase first develops people who can get there
+in time and hires for what is left.
 
 Rules the plan keeps, by construction:
 
-* phases run in level order, so L2 capacity is in place or planned before any L3 hire
-  (at least ``rubric.min_builders_before_l3`` builders);
+* phases hire in level order: a phase's hires start after every earlier phase is
+  done, so L2 capacity is in place before any L3 hire (at least
+  ``rubric.min_builders_before_l3`` builders);
+* what it takes to develop a person is their roadmap (`planner.domain.careers.roadmap`),
+  the same answer the person and ``planner roadmap`` see; it takes the
+  development time of that roadmap, so promotions land over quarters;
+* candidates for a phase include people who reach the level below earlier in the
+  same plan, so architects are grown from engineers the plan itself develops;
+* people on a track that only needs to read a level (its ``literacy_level``) are
+  never developed into practising it;
 * L5 is only planned for a target that needs it, after the L3 and L4 phases;
+* hires for a domain whose blank cells leave a gate undecided are conditional, and the plan
+  says to assess it first;
 * front-loaded senior strategy profiles are reported as a warning, never recommended.
 """
 
@@ -18,10 +28,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from math import ceil
-from operator import itemgetter
 
+from planner.domain.careers import career_graph, roadmap
 from planner.domain.model import DOMAINS, MAX_LEVEL, Person, PhaseSpec, Profile, Requirement, Rubric, StageSpec
-from planner.domain.scoring import PersonScore, earned_level, gaps_to
+from planner.domain.scoring import earned_level, gaps_to
 from planner.domain.staging import Finding, OrgAssessment, assess_org, check_gates
 
 __all__ = [
@@ -47,13 +57,20 @@ class PlanError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Promotion:
-    """Developing one person to the phase's level, with the raises it takes."""
+    """Developing one person to the phase's level: their roadmap's raises, effort and development time."""
 
     employee_id: str
     name: str
     from_level: int
     to_level: int
     deltas: Mapping[str, int]
+    #: The roadmap's effort, in level-steps (`planner.domain.model.EFFORT_UNIT`).
+    effort: float = 0.0
+    #: First and last quarter of the development (1-based).
+    start_quarter: int = 1
+    ready_quarter: int = 1
+    #: True when the person reaches `from_level` earlier in the same plan.
+    grown_in_plan: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +79,7 @@ class Phase:
     title: str
     builds: str
     critical: bool
-    #: People needed at this level or above for the target stage, and how many there are now.
+    #: People the target stage needs at this level or above (its largest head count), and how many there are now.
     needed: int
     have: int
     hires: int
@@ -72,10 +89,25 @@ class Phase:
     #: First and last quarter of the phase (1-based); ``None`` when it has nothing to do.
     quarter: int | None
     end_quarter: int | None
+    #: Quarters the external hires arrive in (``None`` without hires).
+    hires_from: int | None = None
+    hires_until: int | None = None
+    #: Domains the phase hires for although blank cells leave them undecided: those hires are conditional.
+    conditional_domains: tuple[str, ...] = ()
 
     @property
     def active(self) -> bool:
         return bool(self.hires or self.promotions)
+
+    @property
+    def added(self) -> int:
+        """People the phase brings to its level: promotions and hires."""
+        return self.hires + len(self.promotions)
+
+    @property
+    def beyond_count(self) -> int:
+        """People added beyond the stage's head count, to cover a domain the count alone leaves short."""
+        return max(0, self.have + self.added - max(self.needed, self.have))
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +118,8 @@ class HiringPlan:
     per_quarter: int | None
     phases: tuple[Phase, ...]
     warnings: tuple[Finding, ...]
+    #: Domains whose blank cells leave a gate of the target stage undecided, most decisive first: assess these first.
+    assess_first: tuple[str, ...] = ()
 
     @property
     def total_hires(self) -> int:
@@ -162,6 +196,16 @@ class _Workforce:
         return max(people, 0), domains
 
 
+@dataclass(slots=True)
+class _Member:
+    """A person as the plan moves them: profile and level now, and the quarter their last move ends."""
+
+    person: Person
+    profile: Profile
+    level: int
+    ready: int = 0
+
+
 def _requirements(rubric: Rubric, target: int, level: int) -> tuple[list[Requirement], list[Requirement]]:
     stages = [s for s in rubric.stages if s.number <= target]
     people = [r for s in stages for r in s.people if r.level == level]
@@ -170,6 +214,11 @@ def _requirements(rubric: Rubric, target: int, level: int) -> tuple[list[Require
     if level == 2 and needs_l3 and rubric.min_builders_before_l3:
         people.append(Requirement(level=2, min_count=rubric.min_builders_before_l3))
     return people, coverage
+
+
+def _first_stage_asking(rubric: Rubric, level: int) -> int | None:
+    """The first stage whose gate asks for people at `level` (where the phase's work starts to count)."""
+    return next((s.number for s in rubric.stages if any(r.level == level for r in (*s.people, *s.coverage))), None)
 
 
 def _focus(rubric: Rubric, level: int, workforce: _Workforce, deficits: Mapping[str, int]) -> tuple[str, ...]:
@@ -187,38 +236,64 @@ def _people_phrase(n: int) -> str:
     return f"{n} {'person' if n == 1 else 'people'}"
 
 
-def _rationale(spec: PhaseSpec, target: StageSpec, needed: int, have: int, promotions: Sequence[Promotion],
-               hires: int, focus: Sequence[str], unneeded: bool) -> str:
+def _names(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _rationale(spec: PhaseSpec, target: StageSpec, phase: Phase, coverage_reqs: Sequence[Requirement],
+               rubric: Rubric, unneeded: bool, growing: bool) -> str:
+    """Why the phase does what it does, every figure in it one the phase adds up to (see `Phase`)."""
+    why = spec.reason(growing)
     if unneeded:
-        return f"Not needed for stage {target.number} ({target.name}). {spec.why}"
-    status = f"Stage {target.number} needs {_people_phrase(needed)} at L{spec.level}+; {have} in place."
-    if not promotions and not hires:
-        return f"{status} Nothing to add here. {spec.why}"
+        return f"Not needed for stage {target.number} ({target.name}). {why}"
+    level = f"L{spec.level}+"
+    covered = list(dict.fromkeys(rubric.domain(r.domain).name for r in coverage_reqs))
+    status = f"Stage {target.number} needs {_people_phrase(phase.needed)} at {level}" + (
+        f", and enough of them at {level} in {_names(covered)}" if covered else "") + f"; {phase.have} in place."
+    if not phase.active:
+        return f"{status} Nothing to add here. {why}"
     steps = []
-    if promotions:
-        steps.append(f"develop {_people_phrase(len(promotions))} already close to L{spec.level}")
-    if hires:
-        steps.append(f"hire {hires}")
+    if phase.promotions:
+        grown = sum(p.grown_in_plan for p in phase.promotions)
+        first, last = min(p.ready_quarter for p in phase.promotions), max(p.ready_quarter for p in phase.promotions)
+        steps.append(f"develop {_people_phrase(len(phase.promotions))} (ready {_span(first, last)}"
+                     + (f"; {grown} of them after an earlier move in this plan" if grown else "") + ")")
+    if phase.hires:
+        steps.append(f"hire {phase.hires}")
     action = " and ".join(steps)
-    return f"{status} {action[0].upper()}{action[1:]}, focused on {', '.join(focus)}. {spec.why}"
+    total = f"{phase.added} more at {level}, {phase.have + phase.added} in all"
+    if phase.beyond_count:
+        total += f"; {phase.beyond_count} of them beyond the head count, to cover the domains it leaves short"
+    focus = ", ".join(rubric.domain(d).name for d in phase.focus_domains)
+    text = f"{status} {action[0].upper()}{action[1:]}: {total}. Focus on {focus}."
+    if phase.conditional_domains:
+        unknown = _names([rubric.domain(d).name for d in phase.conditional_domains])
+        text += (f" Hires for {unknown} are conditional: blank cells leave "
+                 f"{'it' if len(phase.conditional_domains) == 1 else 'them'} undecided, so people already here may "
+                 "cover what they would; assess first.")
+    return f"{text} {why}"
 
 
-def _schedule(spec: PhaseSpec, hires: int, promotions: int, per_quarter: int | None, start: int) -> tuple[int, int]:
-    """First and last quarter of an active phase starting at `start`.
-
-    A phase that prefers internal development spends its first quarter developing
-    people and only then hires for what is left.
-    """
-    hire_start = start + 1 if spec.prefer_internal and promotions and hires else start
-    hire_quarters = ceil(hires / per_quarter) if per_quarter and hires else 1
-    return start, max(start, hire_start + hire_quarters - 1) if hires else start
+def _span(first: int, last: int) -> str:
+    return f"in Q{first}" if first == last else f"Q{first} to Q{last}"
 
 
-def _candidates(scores: Iterable[PersonScore], max_gap: int) -> list[PersonScore]:
-    """Whom to develop: the people within `max_gap` raises of the next level, fewest raises first, then by id."""
-    close = [(total, s.person.employee_id, s) for s in scores if (total := sum(s.next_level_gaps.values())) <= max_gap]
-    close.sort(key=itemgetter(0, 1))
-    return [s for _, _, s in close]
+class _Routes:
+    """Each person's roadmap to a level (`planner.domain.careers.roadmap`), once per distinct profile and track."""
+
+    def __init__(self, rubric: Rubric) -> None:
+        self.rubric = rubric
+        self.graph = career_graph(rubric)
+        self.memo: dict[tuple, tuple[dict[str, int], float, int]] = {}
+
+    def to(self, profile: Profile, track: str, level: int) -> tuple[dict[str, int], float, int]:
+        """(raises, effort, quarters) for `profile` on `track` to hold `level`."""
+        key = (profile.levels, track, level)
+        known = self.memo.get(key)
+        if known is None:
+            route = roadmap(self.graph, self.rubric, profile, track, level)
+            known = self.memo[key] = (route.deltas, route.total_effort, route.quarters)
+        return known
 
 
 def plan_hiring(assessment: OrgAssessment, target_stage: int | None = None,
@@ -237,11 +312,12 @@ def plan_hiring(assessment: OrgAssessment, target_stage: int | None = None,
         raise PlanError("per_quarter", "must be at least 1")
     target_spec = rubric.stage(target)
     workforce = _Workforce(assessment)
-    by_level: dict[int, list] = {lv: [] for lv in range(MAX_LEVEL + 1)}
-    for score in assessment.workforce:  # the gates count the AI workforce, so only its people can close them
-        by_level[score.level].append(score)
+    members = [_Member(s.person, s.person.profile, s.level) for s in assessment.workforce]  # only the AI workforce can close the gates
+    routes = _Routes(rubric)
+    horizon = rubric.development.horizon_quarters
+    unknown = set(assessment.unassessed_domains)
     phases: list[Phase] = []
-    quarter = 1
+    done = 0  # the quarter every earlier active phase is done by
     for spec in rubric.phases:
         level = spec.level
         people_reqs, coverage_reqs = _requirements(rubric, target, level)
@@ -251,22 +327,8 @@ def plan_hiring(assessment: OrgAssessment, target_stage: int | None = None,
         needed = have + missing
         focus = _focus(rubric, level, workforce, missing_domains)
         promotions: list[Promotion] = []
-        # With nothing missing the loop below stops at once: spare sorting a whole level of people.
-        candidates = _candidates(by_level[level - 1], spec.promotion_max_gap) if missing or missing_domains else []
-        for score in candidates:
-            if not missing and not missing_domains:
-                break
-            prefer = sorted(missing_domains, key=lambda d: -missing_domains[d])
-            deltas = gaps_to(rubric, score.person.profile, level, prefer)
-            promoted = score.person.profile.raised(deltas)
-            helps_domain = any(
-                promoted.value(d) >= level > score.person.profile.value(d) for d in missing_domains
-            )
-            if not missing and not helps_domain:
-                continue
-            new_level = earned_level(rubric, promoted)
-            workforce.replace(score.level, score.person.profile, new_level, promoted)
-            promotions.append(Promotion(score.person.employee_id, score.person.name, score.level, new_level, deltas))
+        if missing or missing_domains:
+            promotions = _develop(spec, members, routes, workforce, people_reqs, coverage_reqs, horizon)
             missing, missing_domains = workforce.deficits(people_reqs, coverage_reqs, level)
         hires = 0
         while missing or missing_domains:
@@ -280,11 +342,23 @@ def plan_hiring(assessment: OrgAssessment, target_stage: int | None = None,
             workforce.add(level, hire)
             hires += 1
             missing, missing_domains = workforce.deficits(people_reqs, coverage_reqs, level)
-        start = end = None
+        # Blank cells in a domain that decides this level (its core, or a coverage the target asks at it)
+        # may hide people who already count: hires for the level are then conditional on assessing them.
+        deciding = {*rubric.level(level).core, *(r.domain for r in coverage_reqs)}
+        conditional = {d for d in unknown if d in deciding} if hires else set()
+        start = end = hires_from = hires_until = None
         if hires or promotions:
-            start, end = _schedule(spec, hires, len(promotions), per_quarter, quarter)
-            quarter = end + 1
-        phases.append(Phase(
+            hires_from = done + 1
+            if spec.prefer_internal and promotions:
+                hires_from = max(hires_from, min(p.start_quarter for p in promotions) + 1)
+            hires_until = hires_from + (ceil(hires / per_quarter) if per_quarter else 1) - 1
+            starts = [p.start_quarter for p in promotions] + ([hires_from] if hires else [])
+            ends = [p.ready_quarter for p in promotions] + ([hires_until] if hires else [])
+            start, end = min(starts), max(ends)
+            done = max(done, end)
+            if not hires:
+                hires_from = hires_until = None
+        phase = Phase(
             level=level,
             title=spec.title,
             builds=spec.builds,
@@ -294,25 +368,76 @@ def plan_hiring(assessment: OrgAssessment, target_stage: int | None = None,
             hires=hires,
             promotions=tuple(promotions),
             focus_domains=focus,
-            rationale=_rationale(spec, target_spec, needed, have, promotions, hires,
-                                 [rubric.domain(d).name for d in focus], unneeded),
+            rationale="",
             quarter=start,
             end_quarter=end,
-        ))
+            hires_from=hires_from,
+            hires_until=hires_until,
+            conditional_domains=tuple(d for d in DOMAINS if d in conditional),
+        )
+        asked_from = _first_stage_asking(rubric, level)
+        growing = asked_from is not None and current >= asked_from
+        phases.append(replace(phase, rationale=_rationale(spec, target_spec, phase, coverage_reqs, rubric, unneeded,
+                                                          growing)))
     projected, _ = check_gates(rubric, workforce.level_counts, workforce.coverage(), workforce.leaders)
+    asked = {r.domain for s in rubric.stages if s.number <= target for r in s.coverage}
+    asked |= {d for lv in rubric.levels if any(r.level >= lv.number for s in rubric.stages if s.number <= target
+                                               for r in s.people) for d in lv.core}
+    assess_first = tuple(d for d in assessment.unassessed_domains if d in asked)
     return HiringPlan(
         current_stage=assessment.stage,
         target_stage=target_spec,
         projected_stage=projected,
         per_quarter=per_quarter,
         phases=tuple(phases),
-        warnings=tuple(_plan_warnings(assessment, target, per_quarter, phases)),
+        warnings=tuple(_plan_warnings(assessment, target, per_quarter, phases, assess_first)),
+        assess_first=assess_first,
     )
 
 
+def _develop(spec: PhaseSpec, members: Sequence[_Member], routes: _Routes, workforce: _Workforce,
+             people_reqs: Sequence[Requirement], coverage_reqs: Sequence[Requirement],
+             horizon: int) -> list[Promotion]:
+    """Develop, soonest ready first, the people whose roadmap to the phase's level ends in time.
+
+    Candidates are at the level below now or after an earlier move in this plan;
+    a move starts the quarter after the person's last one ends. Someone is only
+    developed while the phase still needs people, or a domain they would cover.
+    """
+    rubric, level = routes.rubric, spec.level
+    candidates = []
+    for member in members:
+        if member.level != level - 1 or rubric.track(member.person.track).practice_ceiling < level:
+            continue
+        deltas, effort, quarters = routes.to(member.profile, member.person.track, level)
+        start = member.ready + 1
+        ready = start + max(quarters, 1) - 1
+        if ready > horizon or (spec.develop_within is not None and ready - start + 1 > spec.develop_within):
+            continue
+        candidates.append((ready, effort, member.person.employee_id, member, deltas, start))
+    candidates.sort(key=lambda c: c[:3])
+    promotions = []
+    missing, missing_domains = workforce.deficits(people_reqs, coverage_reqs, level)
+    for ready, effort, _, member, deltas, start in candidates:
+        if not missing and not missing_domains:
+            break
+        promoted = member.profile.raised(deltas)
+        helps_domain = any(promoted.value(d) >= level > member.profile.value(d) for d in missing_domains)
+        if not missing and not helps_domain:
+            continue
+        new_level = earned_level(rubric, promoted)
+        workforce.replace(member.level, member.profile, new_level, promoted)
+        promotions.append(Promotion(member.person.employee_id, member.person.name, member.level, new_level,
+                                    deltas, effort, start, ready, member.ready > 0))
+        member.profile, member.level, member.ready = promoted, new_level, ready
+        missing, missing_domains = workforce.deficits(people_reqs, coverage_reqs, level)
+    return promotions
+
+
 def _plan_warnings(assessment: OrgAssessment, target: int, per_quarter: int | None,
-                   phases: Sequence[Phase]) -> list[Finding]:
+                   phases: Sequence[Phase], assess_first: Sequence[str]) -> list[Finding]:
     found = []
+    rubric = assessment.rubric
     current = assessment.stage.number
     if target <= current:
         found.append(Finding(
@@ -320,17 +445,32 @@ def _plan_warnings(assessment: OrgAssessment, target: int, per_quarter: int | No
             f"The organisation already meets stage {target}; the plan only keeps what is in place.",
         ))
     if any(w.code == "top_heavy" for w in assessment.warnings):
+        first_hire = min((p.hires_from for p in phases if p.level >= 4 and p.hires), default=None)
+        if first_hire is not None:  # the plan does hire senior roles later: say when, so warning and plan agree
+            found.append(Finding(
+                "front_loaded_strategy",
+                "Senior strategy capacity is ahead of the engineering beneath it. Add no strategy or transformation "
+                f"role before the L3 phase is done: this plan's first such hire comes in Q{first_hire}, after it.",
+            ))
+        else:
+            found.append(Finding(
+                "front_loaded_strategy",
+                "Senior strategy capacity is ahead of the engineering beneath it. Do not add more strategy "
+                "or transformation roles now: the L3 phase comes first, and L5 only after L3 and L4 exist.",
+            ))
+    if assess_first:
+        names = _names([rubric.domain(d).name for d in assess_first])
         found.append(Finding(
-            "front_loaded_strategy",
-            "Senior strategy capacity is ahead of the engineering beneath it. Do not add more strategy "
-            "or transformation roles now: the L3 phase comes first, and L5 only after L3 and L4 exist.",
+            "unknown_evidence",
+            f"Blank cells in {names} leave stage {target}'s gates undecided: the plan cannot tell who already "
+            "has what they ask for. Assess those cells first; hires planned for them are conditional until then.",
         ))
     quarters = max((p.end_quarter or 0 for p in phases), default=0)
-    if per_quarter and quarters > 8:
+    if quarters > rubric.development.horizon_quarters:
         found.append(Finding(
             "long_horizon",
-            f"At {per_quarter} hire{'s' if per_quarter != 1 else ''} per quarter the plan takes {quarters} "
-            "quarters; raise the hiring capacity or aim at a nearer stage.",
+            (f"At {per_quarter} hire{'s' if per_quarter != 1 else ''} per quarter the plan" if per_quarter
+             else "The plan") + f" takes {quarters} quarters; raise the hiring capacity or aim at a nearer stage.",
         ))
     return found
 

@@ -250,18 +250,20 @@ def _readings(rubric: Rubric, scores: Iterable[PersonScore]) -> dict[tuple[int |
     return readings
 
 
-def _evidence(profile_counts: Mapping[tuple[int | None, ...], int], readings: Readings,
+def _evidence(rubric: Rubric, profile_counts: Mapping[tuple[int | None, ...], int], readings: Readings,
               domains: Sequence[str] = DOMAINS) -> tuple[Evidence, Evidence]:
     """The known and the possible evidence of a workforce given as distinct profiles with their counts
-    (coverage of `domains` only)."""
+    (coverage of `domains` only). A leader counts at the levels from `rubric.leadership_level` up to
+    the one they lead at, never below: their reading says nothing of their engineering."""
+    floor = rubric.leadership_level or MAX_LEVEL + 1
     counts = [[0] * len(LEVELS) for _ in range(4)]  # known levels, known leaders, possible levels, possible leaders
     for levels, n in profile_counts.items():
         level, leads, best, best_leads = readings[levels]
         counts[0][level] += n
         counts[2][best] += n
-        for above in range(level + 1, leads + 1):  # leaders count at L only when their level is below L
+        for above in range(max(level + 1, floor), leads + 1):  # at L only when their level is below L
             counts[1][above] += n
-        for above in range(best + 1, best_leads + 1):
+        for above in range(max(best + 1, floor), best_leads + 1):
             counts[3][above] += n
     known = Evidence(tuple(counts[0]), _coverage(profile_counts, 0, domains), tuple(counts[1]))
     return known, Evidence(tuple(counts[2]), _coverage(profile_counts, MAX_LEVEL, domains), tuple(counts[3]))
@@ -548,7 +550,7 @@ def assess_org(rubric: Rubric, people: Iterable[Person], scores: Sequence[Person
     readings = _readings(rubric, scores)
     everyone = Counter(map(_LEVELS_OF, scores))
     profile_counts = everyone if len(workforce) == len(scores) else Counter(map(_LEVELS_OF, workforce))
-    known, possible = _evidence(profile_counts, readings)
+    known, possible = _evidence(rubric, profile_counts, readings)
     blank_counts, rising = dict.fromkeys(DOMAINS, 0), dict.fromkeys(DOMAINS, 0)
     for levels, count in profile_counts.items():
         if None in levels:
@@ -579,25 +581,50 @@ def assess_org(rubric: Rubric, people: Iterable[Person], scores: Sequence[Person
     return replace(assessment, warnings=tuple(_findings(assessment, possible, everyone_possible_l1)))
 
 
+def _team_vector(rubric: Rubric, levels: tuple[int | None, ...], reading: tuple[int, int, int, int],
+                 pairs: Sequence[tuple[str, int]]) -> tuple[int, ...]:
+    """One person's contribution to a team's counts: what `_evidence` adds up, as one flat vector
+    (known levels, known leaders, possible levels, possible leaders, then known and possible coverage
+    of each gated (domain, level) pair)."""
+    one = _evidence(rubric, {levels: 1}, {levels: reading}, ())
+    known, possible = one
+    cells = [levels[_I[d]] for d, _ in pairs]
+    return (*known.level_counts, *known.leaders, *possible.level_counts, *possible.leaders,
+            *(int((v or 0) >= lv) for v, (_, lv) in zip(cells, pairs)),
+            *(int(v is None or v >= lv) for v, (_, lv) in zip(cells, pairs)))
+
+
 def team_stages(assessment: OrgAssessment) -> tuple[TeamStage, ...]:
     """Each team's stage beside the organisation's (teams in name order).
 
-    Counts only, from the organisation's scores and readings: one pass groups the distinct
-    profiles by team, so ten thousand small teams cost little more than the organisation itself.
+    Counts only, from the organisation's scores and readings: each distinct profile becomes one
+    vector of counts, and a team's counts are the column sums of its people's vectors, so ten
+    thousand small teams cost little more than the organisation itself.
     """
     rubric = assessment.rubric
     readings = assessment.readings or _readings(rubric, assessment.scores)
+    pairs = sorted({(r.domain, r.level) for stage in rubric.stages for r in stage.coverage})
+    vectors = {levels: _team_vector(rubric, levels, readings[levels], pairs)
+               for levels in set(map(_LEVELS_OF, assessment.workforce))}
     totals = Counter(map(_TEAM_OF, assessment.scores))
-    profiles: dict[str, dict] = {team: {} for team in totals}
+    rows: dict[str, list] = {team: [] for team in totals}
     for (team, levels), n in Counter(zip(map(_TEAM_OF, assessment.workforce),
                                          map(_LEVELS_OF, assessment.workforce))).items():
-        profiles[team][levels] = n
-    gated = sorted({r.domain for stage in rubric.stages for r in stage.coverage}, key=_I.__getitem__)
+        vector = vectors[levels]
+        rows[team].append(vector if n == 1 else tuple(x * n for x in vector))
+    size, k = len(LEVELS), len(pairs)
+    empty = (0,) * (4 * size + 2 * k)
     teams = []
     for team in sorted(totals):
-        known, possible = _evidence(profiles[team], readings, gated)
-        stage, gates = check_gates(rubric, known.level_counts, known.coverage, known.leaders, possible,
+        sums = list(map(sum, zip(*rows[team]))) or empty
+        coverage: dict[str, list[int]] = {d: [0] * MAX_LEVEL for d, _ in pairs}
+        possible_coverage: dict[str, list[int]] = {d: [0] * MAX_LEVEL for d, _ in pairs}
+        for i, (domain, level) in enumerate(pairs):
+            coverage[domain][level - 1] = sums[4 * size + i]
+            possible_coverage[domain][level - 1] = sums[4 * size + k + i]
+        known_levels = sums[:size]
+        possible = Evidence(sums[2 * size:3 * size], possible_coverage, sums[3 * size:4 * size])
+        stage, gates = check_gates(rubric, known_levels, coverage, sums[size:2 * size], possible,
                                    until_certain=True)
-        teams.append(TeamStage(team, sum(known.level_counts), totals[team], stage,
-                               _possible_stage(rubric, gates), gates))
+        teams.append(TeamStage(team, sum(known_levels), totals[team], stage, _possible_stage(rubric, gates), gates))
     return tuple(teams)

@@ -11,10 +11,19 @@ from sqlmodel import Session
 from planner.db import repository
 from planner.db.tables import utcnow
 from planner.domain.model import Rubric
-from planner.loaders import parse_rubric_toml, rubric_source
+from planner.loaders import parse_rubric_toml, rubric_dir, rubric_source
+from planner.services.errors import NotFound
 from planner.services.transactions import Actor, writing
 
-__all__ = ["RubricInUse", "ensure_rubric_version", "organisation_rubric", "upload_rubric"]
+__all__ = [
+    "RubricInUse",
+    "ShippedRubric",
+    "choose_shipped_rubric",
+    "ensure_rubric_version",
+    "organisation_rubric",
+    "shipped_rubrics",
+    "upload_rubric",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +32,32 @@ class RubricInUse:
     #: The stored version's id (None while the organisation still uses the shipped default).
     version_id: int | None
     label: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShippedRubric:
+    """A rubric that ships with the planner (``rubrics/eaism*.toml``): the standard model and its variants."""
+
+    filename: str
+    rubric: Rubric
+    sha256: str
+
+
+def shipped_rubrics() -> list[ShippedRubric]:
+    """The skills rubrics shipped in the rubric folder, the standard one first."""
+    shipped = []
+    for path in sorted(rubric_dir().glob("eaism*.toml"), key=lambda p: (p.name != "eaism.toml", p.name)):
+        text = rubric_source(path)
+        shipped.append(ShippedRubric(path.name, _parse(text), hashlib.sha256(text.encode()).hexdigest()))
+    return shipped
+
+
+def choose_shipped_rubric(session: Session, *, organisation_id: int, filename: str, actor: Actor) -> RubricInUse:
+    """Make a shipped rubric the organisation's active version, as an upload of its text would."""
+    if filename not in {s.filename for s in shipped_rubrics()}:
+        raise NotFound(f"no shipped rubric {filename!r}")
+    return upload_rubric(session, organisation_id=organisation_id, text=rubric_source(rubric_dir() / filename),
+                         actor=actor)
 
 
 @lru_cache(maxsize=16)

@@ -36,7 +36,7 @@ _SEED_ACTION = "demo.seed"
 class DemoAccount:
     email: str
     role: str
-    employee_id: str
+    employee_id: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +153,7 @@ def seed_demo(session: Session, *, seed_dir: Path, actor: Actor) -> SeedResult:
     demo = config.get("demo", {})
     accounts = []
     for entry in demo.get("accounts", []):
-        account = DemoAccount(entry["email"], entry["role"], entry["person"])
+        account = DemoAccount(entry["email"], entry["role"], entry.get("person"))
         if repository.find_account(session, email=account.email) is None:
             create_account(session, organisation_id=org.id, email=account.email, password=demo["password"],
                            role=account.role, employee_id=account.employee_id, actor=actor)

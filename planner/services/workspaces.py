@@ -22,7 +22,14 @@ from planner.domain.staging import OrgAssessment, assess_org
 from planner.services.access import Forbidden, Hidden, Scope
 from planner.services.assessments import PersonDetail, person_detail, record_assessment
 from planner.services.cache import VersionedCache, data_version
-from planner.services.rubrics import RubricInUse, organisation_rubric, upload_rubric
+from planner.services.rubrics import (
+    RubricInUse,
+    ShippedRubric,
+    choose_shipped_rubric,
+    organisation_rubric,
+    shipped_rubrics,
+    upload_rubric,
+)
 
 __all__ = [
     "PlanView",
@@ -34,7 +41,9 @@ __all__ = [
     "org_stage",
     "person_roadmap",
     "person_view",
+    "rubric_comparison",
     "rubric_in_use",
+    "use_shipped_rubric",
     "team_view",
     "upload_rubric_version",
     "visible_assessment",
@@ -199,3 +208,17 @@ def upload_rubric_version(session: Session, scope: Scope, text: str) -> RubricIn
     """Make an edited rubric the organisation's active version (HR only); `RubricError` names a bad key."""
     scope.require_role("hr")
     return upload_rubric(session, organisation_id=scope.organisation_id, text=text, actor=scope.actor)
+
+
+def rubric_comparison(session: Session, scope: Scope) -> list[tuple[ShippedRubric, OrgAssessment]]:
+    """The organisation placed under each shipped rubric, side by side (HR only)."""
+    scope.require_role("hr")
+    people = visible_people(session, scope)
+    return [(shipped, assess_org(shipped.rubric, people)) for shipped in shipped_rubrics()]
+
+
+def use_shipped_rubric(session: Session, scope: Scope, filename: str) -> RubricInUse:
+    """Make a shipped rubric (e.g. the agentic shift) the organisation's active version (HR only)."""
+    scope.require_role("hr")
+    return choose_shipped_rubric(session, organisation_id=scope.organisation_id, filename=filename,
+                                 actor=scope.actor)

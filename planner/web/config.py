@@ -37,6 +37,18 @@ DEFAULTS: dict[str, Any] = {
     "FORCE_HTTPS": False,
     #: How many proxies in front of the planner set X-Forwarded-For/-Proto/-Host (PLANNER_TRUSTED_PROXIES).
     "TRUSTED_PROXIES": 0,
+    # Outgoing mail for invitations and password resets (planner/services/mail.py); none: HR hands links over.
+    "SMTP_URL": None,
+    "MAIL_FROM": "AI Skills Planner <planner@localhost>",
+    # Single sign-on with OpenID Connect (planner/web/sso.py): off without an issuer.
+    "OIDC_ISSUER": None,
+    "OIDC_CLIENT_ID": None,
+    "OIDC_CLIENT_SECRET": None,
+    "OIDC_SCOPE": "openid email groups",
+    "OIDC_HR_GROUP": None,
+    "OIDC_GROUPS_CLAIM": "groups",
+    # With single sign-on on, PLANNER_PASSWORD_SIGN_IN=0 switches password sign-in off.
+    "PASSWORD_SIGN_IN": True,
 }
 
 #: Settings read from the environment when set: variable -> (config key, conversion).
@@ -44,6 +56,10 @@ ENVIRONMENT = {
     "PLANNER_TRUSTED_PROXIES": ("TRUSTED_PROXIES", int),
     "PLANNER_TRUSTED_HOSTS": ("TRUSTED_HOSTS", lambda text: [h.strip() for h in text.split(",") if h.strip()]),
     "PLANNER_RATELIMIT_STORAGE_URL": ("RATELIMIT_STORAGE_URI", str),
+    **{f"PLANNER_{key}": (key, str) for key in ("SMTP_URL", "MAIL_FROM", "OIDC_ISSUER", "OIDC_CLIENT_ID",
+                                                 "OIDC_CLIENT_SECRET", "OIDC_SCOPE", "OIDC_HR_GROUP",
+                                                 "OIDC_GROUPS_CLAIM")},
+    "PLANNER_PASSWORD_SIGN_IN": ("PASSWORD_SIGN_IN", lambda text: text != "0"),
 }
 
 
@@ -83,8 +99,11 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config["DATABASE_URL"] = database_url(app.instance_path)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app)
-    app.config.setdefault("SESSION_COOKIE_SECURE", production)
-    app.config.setdefault("REMEMBER_COOKIE_SECURE", production)
+    # Flask already sets SESSION_COOKIE_SECURE (False), so setdefault would never apply: the cookies are
+    # Secure in production unless the caller's own configuration says otherwise.
+    for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if key not in (test_config or {}):
+            app.config[key] = production
     if production:
         app.config["FORCE_HTTPS"] = os.environ.get("PLANNER_FORCE_HTTPS", "1") != "0"
         if app.config["FORCE_HTTPS"] and not app.config.get("TRUSTED_HOSTS"):

@@ -70,7 +70,7 @@ def sign_in_session(app, client, role: str) -> str:
     with app.app_context():
         account = repository.find_account(get_session(), email=ACCOUNTS[role])
     with client.session_transaction() as session:
-        session["_user_id"] = str(account.id)
+        session["_user_id"] = f"{account.id}.{account.session_epoch}"  # as SignedIn.get_id() keeps it
         session["_fresh"] = True
     page = client.get("/api/v1/swagger").get_data(as_text=True)
     return re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)

@@ -14,7 +14,8 @@ from api.conftest import INDIVIDUAL_ID, MANAGER_ID, MANAGER_TEAM, OTHER_TEAM, OT
 from planner.db.tables import AuditRow
 from planner.web.database import get_session
 
-#: The person each demo account is (HR's account is Qing Dunn, head of strategy).
+#: The person each demo account is; HR's account is nobody on the roster, so its "own" is Qing Dunn, head of
+#: strategy, whom HR sees like anyone else but may not self-assess.
 OWN = {"hr": "E1001", "manager": MANAGER_ID, "individual": INDIVIDUAL_ID}
 MISSING = "E9999"
 #: Targets per role: their own record, a member of the manager's team, someone on another team, nobody.
@@ -33,7 +34,7 @@ MANAGER_ASSESSMENT = {
     "individual": {"own": 403, "teammate": 404, "other_team": 404, "missing": 404},
 }
 SELF_ASSESSMENT = {
-    "hr": {"own": 201, "teammate": 403, "other_team": 403, "missing": 404},
+    "hr": {"own": 403, "teammate": 403, "other_team": 403, "missing": 404},
     "manager": {"own": 201, "teammate": 403, "other_team": 404, "missing": 404},
     "individual": {"own": 201, "teammate": 404, "other_team": 404, "missing": 404},
 }
@@ -42,7 +43,8 @@ TEAM = {
     "manager": {MANAGER_TEAM: 200, OTHER_TEAM: 404, "no-such-team": 404},
     "individual": {MANAGER_TEAM: 404, OTHER_TEAM: 404, "no-such-team": 404},
 }
-HR_ONLY = [("GET", "/api/v1/org/stage"), ("GET", "/api/v1/org/plan"), ("POST", "/api/v1/org/plan")]
+HR_ONLY = [("GET", "/api/v1/org/stage"), ("GET", "/api/v1/org/plan"), ("POST", "/api/v1/org/plan"),
+           ("GET", "/api/v1/users")]
 EVERYONE = [("GET", "/api/v1/people"), ("GET", "/api/v1/teams"), ("GET", "/api/v1/rubric")]
 ROLES = tuple(VIEW)
 

@@ -21,6 +21,7 @@ ROUTES = [
     ("GET", "/api/v1/org/plan"),
     ("POST", "/api/v1/org/plan"),
     ("GET", "/api/v1/rubric"),
+    ("GET", "/api/v1/users"),
     ("GET", "/api/v1/roster/people"),
     ("POST", "/api/v1/roster/people"),
     ("GET", f"/api/v1/roster/people/{TEAMMATE_ID}"),
@@ -60,6 +61,14 @@ def test_hr_lists_everyone_and_can_filter_by_team(login):
     assert len(everyone) == 80
     data_team = ok(client.get("/api/v1/people?team=data"), schemas.People)["people"]
     assert data_team and {p["team"] for p in data_team} == {"data"}
+
+
+def test_hr_lists_the_accounts_with_the_person_each_one_is(api):
+    users = {u["email"]: u for u in ok(api("hr").get("/api/v1/users"), schemas.UserAccounts)["users"]}
+    assert users["aisha.voss@meridian.example"] == {
+        "email": "aisha.voss@meridian.example", "role": "manager", "person_name": "Aisha Voss",
+        "employee_id": MANAGER_ID, "status": "active", "last_sign_in_at": None}
+    assert users["hr@meridian.example"]["role"] == "hr"
 
 
 def test_a_manager_lists_their_team_and_an_individual_only_themselves(api):

@@ -6,11 +6,18 @@ gets its own copy (SQLite's backup API), so tests never share state and stay fas
 
 from __future__ import annotations
 
+import re
+import socket
 import sqlite3
+from collections.abc import Iterator
 from contextlib import closing
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from planner.db.engine import session_at
 from planner.db.migrate import upgrade
@@ -96,3 +103,37 @@ def login(client):
 def client_for(app):
     """A new test client signed in as a role (or an email): for tests where two people act."""
     return lambda who, password=DEMO_PASSWORD: sign_in(app.test_client(), who, password)
+
+
+@dataclass
+class Mailbox:
+    """What a real SMTP server on a loopback port (aiosmtpd) received, as parsed messages."""
+
+    url: str
+    messages: list[EmailMessage] = field(default_factory=list)
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # aiosmtpd's handler hook
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+    def links(self, to: str) -> list[str]:
+        """The password links mailed to `to`, oldest first."""
+        return [link for m in self.messages if m["To"] == to
+                for link in re.findall(r"https?://\S+/password/set/\S+", m.get_body().get_content())]
+
+
+def _free_port() -> int:
+    with closing(socket.socket()) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[Mailbox]:
+    """A real SMTP server for the test; configure the app with ``SMTP_URL=smtp_server.url``."""
+    port = _free_port()
+    mailbox = Mailbox(f"smtp://127.0.0.1:{port}")
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield mailbox
+    controller.stop()

@@ -34,6 +34,7 @@ from app.conftest import (  # noqa: F401  (the session's seeded database, shared
     copy_database,
     make_test_app,
     seeded_database,
+    smtp_server,
 )
 from planner.loaders import PROJECT_ROOT
 
@@ -98,11 +99,17 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(seeded_database, tmp_path) -> Iterator[LiveServer]:
+def live_server_config() -> dict:
+    """Configuration the live server adds to its own (a test module overrides this, e.g. for an SMTP server)."""
+    return {}
+
+
+@pytest.fixture
+def live_server(seeded_database, tmp_path, live_server_config) -> Iterator[LiveServer]:
     """The real app on a free loopback port, on a private copy of the demo database."""
     database = copy_database(seeded_database, tmp_path / "planner.sqlite")
     app = make_test_app(database, TESTING=False, WTF_CSRF_ENABLED=True, RATELIMIT_ENABLED=False,
-                        SECRET_KEY="browser-test-secret")
+                        SECRET_KEY="browser-test-secret", **live_server_config)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     live = LiveServer(f"http://127.0.0.1:{server.server_port}", app)
 

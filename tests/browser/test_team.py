@@ -6,6 +6,8 @@ import re
 
 from playwright.sync_api import expect
 
+from .conftest import PHONE
+
 
 def heatmap_row(page, name: str):
     return page.get_by_role("table", name="Level per domain").get_by_role("row").filter(
@@ -34,7 +36,7 @@ def test_a_manager_raises_a_teammates_level_with_evidence_and_sees_it_in_the_hea
     expect(page.get_by_role("heading", name="Assess Daria Adeyemi")).to_be_visible()
     evaluation = page.get_by_role("group", name="Evaluation", exact=True)
     expect(evaluation.get_by_role("radio", name=level(2))).to_be_checked()  # the current level is preselected
-    expect(evaluation.get_by_role("radio", name=level(1))).to_be_disabled()  # n/a in the matrix
+    expect(evaluation.get_by_role("radio", name=level(1))).to_be_enabled()  # n/a in the matrix, as imports allow
     evaluation.get_by_text("Measures quality automatically: test sets and scoring that run whenever a prompt, model or pipeline changes.").click()
     expect(evaluation.get_by_role("radio", name=level(3))).to_be_checked()
     page.get_by_label("Evidence").fill("Built the release-gating evaluation suite: https://example.org/pr/1234")
@@ -95,3 +97,24 @@ def test_a_refused_save_opens_on_a_focused_error_summary_whose_links_reach_each_
     link.click()
     expect(page.get_by_label("Evidence")).to_be_focused()
     expect(page.get_by_label("Evidence")).to_have_attribute("aria-invalid", "true")
+
+
+def test_on_a_phone_the_team_page_shows_every_domain_and_each_assess_button_without_sideways_scrolling(
+        new_page, sign_in):
+    page = new_page(PHONE)
+    sign_in("manager", page)
+    first = page.get_by_role("table", name="Level per domain").get_by_role("row").nth(1)
+    cells = first.locator("td")
+    expect(cells).to_have_count(8)
+    for n in range(8):
+        box = cells.nth(n).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], n
+    for name in ("Daria Adeyemi", "Uma Patel"):
+        button = page.get_by_role("link", name=f"Assess {name}")
+        button.scroll_into_view_if_needed()
+        box = button.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], name
+    badge = page.get_by_role("table", name=re.compile("each person's level")).locator(".level-badge").first
+    box = badge.bounding_box()
+    assert box["x"] + box["width"] <= PHONE["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -22,6 +22,7 @@ from app.conftest import (  # noqa: F401  (fixtures and demo ids shared with the
     login,
     make_test_app,
     seeded_database,
+    smtp_server,
 )
 from planner.db import repository
 from planner.db.tables import AssessmentRow, AuditRow

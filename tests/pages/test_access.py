@@ -12,17 +12,17 @@ from .conftest import OTHER_TEAM_ID, TEAMMATE_ID
 ROSTER_PAGES = ["/people", "/people/new", f"/people/{TEAMMATE_ID}", f"/people/{TEAMMATE_ID}/data", "/teams"]
 PAGES = ["/team", f"/team/people/{TEAMMATE_ID}", "/org", "/hiring", "/hiring/print", "/hiring/export.csv",
          "/hiring/export.md", "/me", "/me/self-assessment", "/me/data", "/rubric", "/rubric/download", "/account",
-         *ROSTER_PAGES]
+         "/users", "/users/1", *ROSTER_PAGES]
+#: HR's user administration and roster: every page and form of them is HR's alone.
+HR_ONLY = ["/org", "/hiring", "/hiring/print", "/hiring/export.csv", "/hiring/export.md", "/rubric/download",
+           "/users", "/users/1", *ROSTER_PAGES]
 
-#: The status each role gets for each page (the demo HR account is linked to a person, so /me works).
+#: The status each role gets for each page (HR's demo account is nobody on the roster: /me explains that).
 EXPECTED = {
     "hr": dict.fromkeys(PAGES, 200),
-    "manager": {**dict.fromkeys(PAGES, 200), "/org": 403, "/hiring": 403, "/hiring/print": 403,
-                "/hiring/export.csv": 403, "/hiring/export.md": 403, "/rubric/download": 403,
-                **dict.fromkeys(ROSTER_PAGES, 403)},
-    "individual": {**dict.fromkeys(PAGES, 200), "/team": 403, f"/team/people/{TEAMMATE_ID}": 403, "/org": 403,
-                   "/hiring": 403, "/hiring/print": 403, "/hiring/export.csv": 403, "/hiring/export.md": 403,
-                   "/rubric/download": 403, **dict.fromkeys(ROSTER_PAGES, 403)},
+    "manager": {**dict.fromkeys(PAGES, 200), **dict.fromkeys(HR_ONLY, 403)},
+    "individual": {**dict.fromkeys(PAGES, 200), **dict.fromkeys(HR_ONLY, 403), "/team": 403,
+                   f"/team/people/{TEAMMATE_ID}": 403},
 }
 #: HR's roster forms (POST): nobody else may send them, and a refusal changes nothing.
 ROSTER_FORMS = {
@@ -48,6 +48,23 @@ def test_each_role_opens_its_own_pages_and_is_refused_the_others(login, role):
     client = login(role)
     got = {path: client.get(path).status_code for path in PAGES}
     assert got == EXPECTED[role]
+
+
+USER_FORMS = [("/users/invite", {"who": "everyone"}), ("/users/1/role", {"role": "individual"}),
+              ("/users/1/deactivate", {"confirm": "y"}), ("/users/1/link", {})]
+
+
+@pytest.mark.parametrize(("path", "data"), USER_FORMS)
+@pytest.mark.parametrize("role", ["manager", "individual"])
+def test_only_hr_administers_users_and_a_refusal_changes_nothing(login, audit, role, path, data):
+    assert login(role).post(path, data=data).status_code == 403
+    assert audit("account.role") == audit("account.deactivate") == audit("account.invite") == []
+
+
+@pytest.mark.parametrize(("path", "data"), USER_FORMS)
+def test_anonymous_visitors_cannot_administer_users(client, audit, path, data):
+    assert client.post(path, data=data).status_code == 302
+    assert audit("account.deactivate") == audit("account.invite") == []
 
 
 @pytest.mark.parametrize("path", list(ROSTER_FORMS))
@@ -98,7 +115,7 @@ def test_nobody_assesses_themselves_as_a_manager(login):
 
 
 NAVIGATION = {
-    "hr": ["Organisation", "Hiring plan", "Teams", "People", "My roadmap", "Practice maturity", "Skills matrix", "Account"],
+    "hr": ["Organisation", "Hiring plan", "Teams", "People", "Practice maturity", "Skills matrix", "Users", "Account"],
     "manager": ["My team", "My roadmap", "Practice maturity", "Skills matrix", "Account"],
     "individual": ["My roadmap", "Practice maturity", "Skills matrix", "Account"],
 }

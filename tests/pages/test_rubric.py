@@ -88,3 +88,21 @@ def test_a_manager_cannot_upload_a_rubric(login, audit):
     response = _upload(login("manager"), rubric_source())
     assert response.status_code == 403
     assert audit("rubric.upload") == []
+
+
+def test_hr_sees_the_organisation_under_each_shipped_rubric_and_chooses_the_agentic_one(client_for, audit):
+    hr = client_for("hr")
+    page = text_of(hr.get("/rubric"))
+    assert "This organisation under each shipped rubric" in page
+    assert "Enterprise AI Skills Maturity Model, agentic shift" in page and "in use" in page
+    response = hr.post("/rubric/choose", data={"rubric": "eaism-agentic.toml"})
+    assert response.status_code == 302
+    page = text_of(hr.get(response.headers["Location"]))
+    assert "agentic shift, version 2026.1-agentic (" in page and "is now in use" in page
+    assert audit("rubric.upload")[-1][2]["label"].startswith("2026.1-agentic (")
+
+
+def test_only_shipped_rubrics_can_be_chosen_and_only_by_hr(client_for, audit):
+    assert client_for("hr").post("/rubric/choose", data={"rubric": "../secrets.toml"}).status_code == 422
+    assert client_for("manager").post("/rubric/choose", data={"rubric": "eaism-agentic.toml"}).status_code in (403, 404)
+    assert audit("rubric.upload") == []

@@ -48,7 +48,7 @@ def test_each_role_lands_in_its_own_workspace_after_signing_in(client):
 def test_the_account_page_shows_a_new_api_token_once(login):
     client = login("manager")
     page = text_of(client.get("/account"))
-    assert "Manager" in page and "platform" in page and "Issue an API token" in page
+    assert "Manager" in page and "Platform Engineering" in page and "Issue an API token" in page
     issued = text_of(client.post("/account"))
     token = re.search(r'id="new-token" class="token" type="text" value="([^"]+)"', issued).group(1)
     assert len(token) > 30 and "shown only this once" in issued

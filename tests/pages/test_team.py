@@ -45,9 +45,11 @@ def test_the_assessment_form_offers_every_level_with_the_rubrics_descriptor_and_
     # The current level is preselected, the descriptor of each level is beside its radio button.
     assert re.search(r'name="evaluation" value="2" checked', page)
     assert "Measures quality automatically: test sets and scoring that run whenever a prompt, model or pipeline changes." in page
-    # Evaluation has no level 1 in the matrix: that choice says so and cannot be picked.
-    assert re.search(r'name="evaluation" value="1" disabled>', page)
-    assert "n/a: the matrix has no level 1 in Evaluation" in page
+    # Evaluation has no level 1 in the matrix: that choice says so, pointing to the one explanation of n/a,
+    # and can be picked, since an import can record it too (it counts as 0).
+    assert re.search(r'name="evaluation" value="1" aria-describedby="na-meaning">', page)
+    assert "n/a: the matrix has no level 1 in Evaluation, so it counts as 0." in page
+    assert page.count("n/a marks a level the skills matrix leaves empty") == 1
     assert f'name="version" type="hidden" value="{stored.version}"' in page
     assert 'name="evidence"' in page
 

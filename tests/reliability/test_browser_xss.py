@@ -19,13 +19,14 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from browser.conftest import (  # noqa: F401  (live_server is a fixture)
+from browser.conftest import (  # noqa: F401  (live_server and its live_server_config are fixtures)
     CHROMIUM,
     CHROMIUM_ARGS,
     OFF_SITE,
     REQUIRE_BROWSER,
     TIMEOUT_MS,
     live_server,
+    live_server_config,
 )
 from planner.db import repository
 from planner.services.assessments import record_assessment

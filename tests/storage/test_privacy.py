@@ -12,7 +12,7 @@ from planner.db.tables import AssessmentRow, AuditRow
 from planner.loaders import seed_dir
 from planner.services import privacy, roster
 from planner.services.access import Forbidden, scope_for
-from planner.services.accounts import account_for_token, authenticate, issue_token
+from planner.services.accounts import account_for_token, authenticate, create_account, issue_token
 from planner.services.assessments import record_assessment
 from planner.services.errors import StaleWrite
 from planner.services.people import organisation_assessment
@@ -126,9 +126,11 @@ def test_erasing_against_a_stale_version_erases_nothing(session, org_id):
 
 
 def test_hr_cannot_erase_their_own_record(session, org_id):
-    hr = scope(session, "hr@meridian.example")
+    create_account(session, organisation_id=org_id, email="qing@meridian.example", password="long-enough",
+                   role="hr", employee_id="E1001", actor=TESTER)
+    hr = scope(session, "qing@meridian.example")
     with pytest.raises(RosterConflict):
-        privacy.erase_person(session, hr, hr.employee_id, expected_version=version(session, org_id, hr.employee_id))
+        privacy.erase_person(session, hr, "E1001", expected_version=version(session, org_id, "E1001"))
 
 
 def test_hr_downloads_a_leaver_s_data_and_nobody_else_downloads_another_s(session, org_id):

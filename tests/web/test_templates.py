@@ -126,7 +126,7 @@ def test_the_heatmap_is_a_table_with_n_a_and_not_assessed_told_apart(macro, rubr
     assert na and unassessed
     assert unassessed == html.count('<span class="visually-hidden">not assessed</span>')
     # the legend explains exactly the kinds the table shows
-    assert "Not assessed</li>" in html and "counts as 0)</li>" in html and "AI Transformation Leader</li>" in html
+    assert "Not assessed</li>" in html and "leaves empty: counts as 0 " in html and "AI Transformation Leader</li>" in html
     only_levels = charts.heatmap([s for s in strategy_team if not s.not_assessed][:1], rubric)
     assert "Not assessed</li>" not in str(macro("levels.html", "heatmap")(only_levels, "One"))
 

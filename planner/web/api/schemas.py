@@ -152,7 +152,8 @@ class PeopleQuery(Query):
 
 
 class RoadmapQuery(Query):
-    target_level: TargetLevel = Field(None, description="Default: the next level.", json_schema_extra=_optional)
+    target_level: TargetLevel = Field(None, description="Default: the track's goal while below it (with its literacy "
+                                                       "step), then the next level.", json_schema_extra=_optional)
     track: Track = Field(None, description="Track to end on. Default: the person's own.",
                          json_schema_extra=_optional)
 
@@ -311,6 +312,11 @@ class PromotionDetail(Shape):
     from_level: int
     to_level: int
     domain_deltas: dict[Domain, int]
+    effort: float = Field(description="The person's roadmap effort, in level-steps.")
+    start_quarter: int
+    ready_quarter: int
+    grown_in_plan: bool = Field(description="True when an earlier phase of the same plan brings the person to "
+                                            "from_level.")
 
 
 class PlanPhase(Shape):
@@ -325,9 +331,13 @@ class PlanPhase(Shape):
     promotions: list[str]
     promotion_details: list[PromotionDetail]
     focus_domains: list[Domain]
+    conditional_domains: list[Domain] = Field(
+        description="Domains the phase hires for although blank cells leave them undecided.")
     rationale: str
     quarter: int | None
     end_quarter: int | None
+    hires_from: int | None
+    hires_until: int | None
 
 
 class Plan(Shape):
@@ -341,6 +351,7 @@ class Plan(Shape):
     total_promotions: int
     quarters: int
     phases: list[PlanPhase]
+    assess_first: list[Domain] = Field(description="Domains whose blank cells leave the target stage undecided, most decisive first.")
     warnings: list[Finding]
     what_if: OrgSummary | None = Field(
         description="The organisation with the what-if hires and promotions applied, before the plan "
@@ -431,6 +442,7 @@ class RoadmapStep(Shape):
     kind: str
     key_move: bool
     effort: float
+    quarters: int
     domain_deltas: dict[Domain, int]
 
 
@@ -443,7 +455,11 @@ class Route(Shape):
     current_level: int
     target_level: int
     target_track: str
+    literacy_level: int | None = Field(description="When the route ends with the track's literacy step: the level "
+                                                   "understood without being practised.")
     total_effort: float
+    effort_unit: str
+    quarters: int = Field(description="Development time of the whole route, in quarters.")
     steps: list[RoadmapStep]
 
 
@@ -530,6 +546,21 @@ class ActiveRubric(Shape):
 
     label: str = Field(description="The stored version's label (scores name it as ``rubric_version``).")
     rubric: RubricMatrix
+
+
+class UserAccount(Shape):
+    """A sign-in account as HR's user administration sees it."""
+
+    email: str
+    role: Literal["hr", "manager", "individual"]
+    person_name: str | None = Field(description="The person of the roster the account is; none for some HR accounts.")
+    employee_id: str | None
+    status: Literal["active", "invited", "deactivated"]
+    last_sign_in_at: UtcDatetime | None
+
+
+class UserAccounts(Shape):
+    users: list[UserAccount]
 
 
 # --- roster administration (HR) ------------------------------------------------------

@@ -65,7 +65,10 @@ def navigation() -> dict:
         items.append(("team.overview", "My teams" if len(scope.managed_teams) > 1 else "My team"))
     if scope.employee_id:
         items.append(("me.roadmap", "My roadmap"))
-    items += [("maturity.overview", "Practice maturity"), ("rubric.matrix", "Skills matrix"), ("auth.account", "Account")]
+    items += [("maturity.overview", "Practice maturity"), ("rubric.matrix", "Skills matrix")]
+    if scope.role == "hr":
+        items.append(("users.overview", "Users"))
+    items.append(("auth.account", "Account"))
     return {"nav_items": [{"href": url_for(endpoint), "label": label} for endpoint, label in items]}
 
 

@@ -202,9 +202,15 @@ class RoadmapForm(FlaskForm):
     @classmethod
     def from_query(cls, rubric: Rubric, current_track: str) -> RoadmapForm:
         form = cls(formdata=request.args or None, track=current_track)
-        form.target.choices = _levels("Next level", lambda n: f"L{n} {rubric.level_title(n)}")
+        form.target.choices = _levels("My track's goal", lambda n: f"L{n} {rubric.level_title(n)}")
         form.track.choices = _options((t.slug, t.name) for t in rubric.tracks)
         return form
+
+
+class RubricChoiceForm(FlaskForm):
+    """Use one of the rubrics shipped with the planner (stored as a new rubric version)."""
+
+    rubric = HiddenField(validators=[DataRequired()])
 
 
 class VersionForm(FlaskForm):

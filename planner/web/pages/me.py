@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from flask import render_template, url_for
 
 from planner.domain.careers import Roadmap, Step
-from planner.domain.model import Profile, Rubric
+from planner.domain.careers import roadmap as route_to
+from planner.domain.model import EFFORT_UNIT, MAX_LEVEL, Profile, Rubric
 from planner.services.assessments import PersonDetail
-from planner.services.workspaces import person_roadmap, person_view, rubric_in_use
+from planner.services.workspaces import RoadmapView, person_roadmap, person_view, rubric_in_use
 from planner.web import charts
 from planner.web.auth import current_scope
 from planner.web.database import get_session
@@ -53,9 +54,18 @@ def roadmap_steps(rubric: Rubric, profile: Profile, roadmap: Roadmap) -> list[tu
     return steps
 
 
-def _next_level_requirement(score) -> dict[str, int]:
-    """The least profile that earns the next level from here: a not-assessed domain counts as 0."""
-    return {d: level or 0 for d, level in score.person.profile.raised(score.next_level_gaps).as_dict().items()}
+def next_level_route(view: RoadmapView, rubric: Rubric) -> Roadmap | None:
+    """What the next level takes, answered by the same roadmap function as the route below and the hiring plan."""
+    if view.level >= MAX_LEVEL:
+        return None
+    person = view.person
+    return route_to(view.graph, rubric, person.profile, person.track, view.level + 1)
+
+
+def _requirement(profile: Profile, route: Roadmap | None) -> dict[str, int]:
+    """The profile `route` ends at (a not-assessed domain counts as 0): the radar's "needed" line."""
+    reached = profile.raised(route.deltas) if route else profile
+    return {d: level or 0 for d, level in reached.as_dict().items()}
 
 
 @bp.get("/me")
@@ -72,12 +82,14 @@ def roadmap():
     valid = form.validate()
     target, track = (form.target.data, form.track.data) if valid else (None, person.track)
     view = person_roadmap(session, scope, scope.employee_id, target, track)
+    upcoming = next_level_route(view, rubric)
     names = domain_names(rubric)
     track_names = {t.slug: t.name for t in rubric.tracks}
     return render_template(
         "me/roadmap.html", form=form, detail=detail, person=person, score=score, view=view, rubric=rubric,
         rubric_label=in_use.label, level_titles=level_titles(rubric), track_names=track_names,
-        radar=charts.radar(person.profile.as_dict(), _next_level_requirement(score), names),
+        upcoming=upcoming, effort_unit=EFFORT_UNIT,
+        radar=charts.radar(person.profile.as_dict(), _requirement(person.profile, upcoming), names),
         career=charts.career_map(view.graph, view.roadmap.path, track_names),
         steps=roadmap_steps(rubric, person.profile, view.roadmap),
         overall=charts.history(level_series(rubric, detail.history), {"overall": "EAISM level"}),
