@@ -66,12 +66,18 @@ def generate(path: Path, people: int, seed: int) -> None:
 
 
 
-def dataset_arguments(description: str, repeat: int) -> argparse.Namespace:
-    """The command line the file benchmarks share: how many people, repetitions, and the generator's seed."""
+def dataset_arguments(description: str, repeat: int, *, postgres: bool = False) -> argparse.Namespace:
+    """The command line the file benchmarks share: how many people, repetitions, and the generator's seed.
+
+    With `postgres`, also ``--postgres URL``: a PostgreSQL server to measure on as well (default: none).
+    """
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=repeat)
     parser.add_argument("--seed", type=int, default=2026)
+    if postgres:
+        parser.add_argument("--postgres", metavar="URL", default=None,
+                            help="a PostgreSQL database to measure on too (each run in a schema of its own)")
     return parser.parse_args()
 
 

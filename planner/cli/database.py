@@ -106,7 +106,7 @@ def import_(file: Path, organisation: str | None, dry_run: bool) -> None:
     row is bad. Changed levels add to each person's assessment history.
     """
     from planner.services.errors import NotFound
-    from planner.services.people import import_people
+    from planner.services.imports import import_people
     from planner.services.transactions import Actor
 
     try:

@@ -220,8 +220,8 @@ def ensure_teams(session: Session, *, organisation_id: int, names: Mapping[str, 
         select(TeamRow.id, TeamRow.slug, TeamRow.name).where(TeamRow.organisation_id == organisation_id))}
     new = [{"organisation_id": organisation_id, "slug": s, "name": n, "version": 1}
            for s, n in names.items() if s not in existing]
-    if new:
-        session.execute(insert(TeamRow), new)
+    if new:  # on the table: an ORM bulk insert costs a second per 10,000 teams
+        session.execute(insert(TeamRow.__table__), new)
     renamed = [{"b_id": existing[s][0], "b_name": n} for s, n in names.items() if s in existing and existing[s][1] != n]
     if renamed:
         table = TeamRow.__table__
@@ -295,7 +295,7 @@ def rebuild_team_managers(session: Session, *, organisation_id: int) -> None:
     org_teams = select(TeamRow.id).where(TeamRow.organisation_id == organisation_id)
     session.execute(delete(TeamManagerRow).where(TeamManagerRow.team_id.in_(org_teams)))
     if pairs:
-        session.execute(insert(TeamManagerRow), pairs)
+        session.execute(insert(TeamManagerRow.__table__), pairs)
 
 
 # --- people ------------------------------------------------------------------

@@ -23,7 +23,7 @@ from planner.domain.model import DOMAINS
 from planner.loaders import read_answers, read_kpi_series, read_team_answers, read_toml
 from planner.services.accounts import create_account
 from planner.services.maturity import ORGANISATION, practice_rubric
-from planner.services.people import ImportResult, import_people
+from planner.services.imports import ImportResult, import_people
 from planner.services.rubrics import ensure_rubric_version
 from planner.services.transactions import Actor, writing
 

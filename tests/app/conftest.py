@@ -63,6 +63,7 @@ def make_test_app(database: Path, **overrides):
         "DATABASE_URL": f"sqlite:///{database}",
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        "IMPORT_UPLOAD_DIR": str(database.parent / "imports"),
         **overrides,
     }
     return create_app(config)

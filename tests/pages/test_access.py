@@ -12,10 +12,10 @@ from .conftest import OTHER_TEAM_ID, TEAMMATE_ID
 ROSTER_PAGES = ["/people", "/people/new", f"/people/{TEAMMATE_ID}", f"/people/{TEAMMATE_ID}/data", "/teams"]
 PAGES = ["/team", f"/team/people/{TEAMMATE_ID}", "/org", "/hiring", "/hiring/print", "/hiring/export.csv",
          "/hiring/export.md", "/me", "/me/self-assessment", "/me/data", "/rubric", "/rubric/download", "/account",
-         "/users", "/users/1", *ROSTER_PAGES]
-#: HR's user administration and roster: every page and form of them is HR's alone.
+         "/users", "/users/1", *ROSTER_PAGES, "/people/import"]
+#: HR's user administration, roster and people import: every page and form of them is HR's alone.
 HR_ONLY = ["/org", "/hiring", "/hiring/print", "/hiring/export.csv", "/hiring/export.md", "/rubric/download",
-           "/users", "/users/1", *ROSTER_PAGES]
+           "/users", "/users/1", *ROSTER_PAGES, "/people/import"]
 
 #: The status each role gets for each page (HR's demo account is nobody on the roster: /me explains that).
 EXPECTED = {
@@ -115,7 +115,8 @@ def test_nobody_assesses_themselves_as_a_manager(login):
 
 
 NAVIGATION = {
-    "hr": ["Organisation", "Hiring plan", "Teams", "People", "Practice maturity", "Skills matrix", "Users", "Account"],
+    "hr": ["Organisation", "Hiring plan", "Teams", "People", "Import people", "Practice maturity", "Skills matrix",
+           "Users", "Account"],
     "manager": ["My team", "My roadmap", "Practice maturity", "Skills matrix", "Account"],
     "individual": ["My roadmap", "Practice maturity", "Skills matrix", "Account"],
 }

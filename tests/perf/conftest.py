@@ -26,7 +26,7 @@ from app.conftest import (  # noqa: F401  (fixtures and demo ids shared with the
 )
 from planner.loaders import seed_dir
 from planner.services.cache import clear_caches
-from planner.services.people import import_people
+from planner.services.imports import import_people
 from planner.services.transactions import Actor
 from planner.web.database import get_session
 

@@ -30,7 +30,7 @@ from browser.conftest import (  # noqa: F401  (live_server and its live_server_c
 )
 from planner.db import repository
 from planner.services.assessments import record_assessment
-from planner.services.people import import_people
+from planner.services.imports import import_people
 from planner.services.transactions import Actor
 from planner.web.database import get_session
 from storage.support import people_csv

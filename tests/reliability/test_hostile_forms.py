@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from planner.db import repository
 from planner.db.tables import AssessmentRow, PersonRow, UserRow
-from planner.services.people import import_people
+from planner.services.imports import import_people
 from planner.services.transactions import Actor
 from planner.web.database import get_session
 from storage.support import people_csv

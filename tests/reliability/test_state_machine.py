@@ -48,7 +48,7 @@ from planner.loaders import COLUMNS, InputErrors
 from planner.services import accounts
 from planner.services.access import Forbidden, Hidden, scope_for
 from planner.services.errors import StaleWrite
-from planner.services.people import import_people
+from planner.services.imports import import_people
 from planner.services.transactions import Actor, writing
 from planner.services.workspaces import assess_person, team_view, visible_people
 from storage.support import row_counts

@@ -15,7 +15,7 @@ from planner.cli import cli
 from planner.db.engine import DATABASE_URL_ENV, make_engine
 from planner.domain.model import DOMAINS, TRACKS
 from planner.loaders import COLUMNS, OPTIONAL_COLUMNS, PROJECT_ROOT
-from planner.services.people import ImportResult, import_people
+from planner.services.imports import ImportResult, import_people
 from planner.services.transactions import Actor
 
 SEED_PEOPLE = PROJECT_ROOT / "seed_data" / "people.csv"

@@ -60,7 +60,7 @@ def navigation() -> dict:
     items: list[tuple[str, str]] = []
     if scope.role == "hr":
         items += [("org.stage", "Organisation"), ("org.hiring", "Hiring plan"), ("team.overview", "Teams"),
-                  ("roster.people", "People")]
+                  ("roster.people", "People"), ("imports.start", "Import people")]
     elif scope.role == "manager":
         items.append(("team.overview", "My teams" if len(scope.managed_teams) > 1 else "My team"))
     if scope.employee_id:

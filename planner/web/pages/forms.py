@@ -35,8 +35,8 @@ from planner.domain.assessments import MAX_VERSION, evidence_problem
 from planner.domain.model import DOMAINS, LEVELS, MAX_LEVEL, Person, Profile, Rubric
 from planner.domain.sequencing import HypotheticalHire
 
-__all__ = ["AssessmentForm", "EraseForm", "NewPersonForm", "PersonForm", "PlanForm", "RoadmapForm", "RubricUploadForm", "TeamForm",
-           "TeamNameForm", "VersionForm"]
+__all__ = ["AssessmentForm", "EraseForm", "ImportConfirmForm", "NewPersonForm", "PeopleImportForm", "PersonForm",
+           "PlanForm", "RoadmapForm", "RubricUploadForm", "TeamForm", "TeamNameForm", "VersionForm"]
 
 #: How many what-if rows of each kind the hiring page offers.
 WHAT_IF_ROWS = 3
@@ -273,3 +273,16 @@ class RubricUploadForm(FlaskForm):
         FileRequired("Choose a .toml file to upload."),
         FileAllowed(["toml"], "The rubric must be a .toml file."),
     ])
+
+
+class PeopleImportForm(FlaskForm):
+    people = FileField("People file (CSV or JSON)", validators=[
+        FileRequired("Choose a .csv or .json file to upload."),
+        FileAllowed(["csv", "json"], "The people file must be a .csv or .json file."),
+    ])
+
+
+class ImportConfirmForm(FlaskForm):
+    """Confirms the import previewed: `upload` is the signed token naming the file kept since the preview."""
+
+    upload = HiddenField(validators=[DataRequired("The preview has expired: upload the file again.")])
