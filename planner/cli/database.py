@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -99,13 +100,22 @@ def seed() -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--org", "organisation", default=None, help="Organisation to import into (created if new).")
 @click.option("--dry-run", is_flag=True, help="Validate and report what would change; write nothing.")
-def import_(file: Path, organisation: str | None, dry_run: bool) -> None:
+@click.option("--sync", is_flag=True,
+              help="The file is the whole organisation (a nightly HR-system export): archive everyone it leaves out.")
+@click.option("--overwrite", is_flag=True,
+              help="Apply the file's levels even where a newer level was recorded after the file was exported.")
+@click.option("--exported-at", type=click.DateTime(), default=None,
+              help="When the file was exported (UTC); default: the organisation's previous import.")
+def import_(file: Path, organisation: str | None, dry_run: bool, sync: bool, overwrite: bool,
+            exported_at: datetime | None) -> None:
     """Import people and levels from a CSV or JSON FILE: all rows or none.
 
     Every problem is listed (row, column, reason) and nothing is written if any
-    row is bad. Changed levels add to each person's assessment history.
+    row is bad. Changed levels add to each person's assessment history; a level
+    recorded in the planner since the file was exported is kept (and listed)
+    unless --overwrite.
     """
-    from planner.services.errors import NotFound
+    from planner.services.errors import ServiceError
     from planner.services.imports import import_people
     from planner.services.transactions import Actor
 
@@ -117,16 +127,27 @@ def import_(file: Path, organisation: str | None, dry_run: bool) -> None:
         with _progress_bar() as progress:
             try:
                 result = import_people(session, source=file.name, raw=raw, organisation=organisation,
-                                       actor=Actor.cli(), dry_run=dry_run, progress=progress)
+                                       actor=Actor.cli(), dry_run=dry_run, sync=sync, overwrite=overwrite,
+                                       exported_at=exported_at and exported_at.replace(tzinfo=UTC),
+                                       progress=progress)
             except InputErrors as errors:
                 for error in errors.errors:
                     click.echo(f"planner: {error}", err=True)
                 sys.exit(2)
-            except NotFound as exc:
+            except ServiceError as exc:  # NotFound, or people edited under the import all through it
                 fail(str(exc))
     verb = "would import" if dry_run else "imported"
+    archived = f", {result.archived} archived as not in the file" if sync else ""
     click.echo(f"{result.organisation}: {verb} {result.rows} people ({result.created} new, {result.updated} changed, "
-               f"{result.unchanged} unchanged), {result.assessments} new assessments")
+               f"{result.unchanged} unchanged{archived}), {result.assessments} new assessments")
+    if result.newer_levels:
+        done = "would overwrite" if dry_run and overwrite else "overwrote" if overwrite else "kept"
+        advice = "" if overwrite else " (--overwrite applies the file's levels instead)"
+        count = len(result.newer_levels)
+        click.echo(f"{done} {count} level{'' if count == 1 else 's'} recorded after the file was exported{advice}:")
+        for newer in result.newer_levels:
+            current = "not assessed" if newer.current is None else f"L{newer.current}"
+            click.echo(f"  {newer.employee_id} {newer.name}: {newer.domain} {current}, the file says L{newer.in_file}")
 
 
 @contextmanager

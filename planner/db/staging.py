@@ -1,4 +1,5 @@
-"""Writing an import: stage its rows in temporary tables, then apply them with a few set-based statements.
+"""Writing an import: stage its rows in temporary tables, then apply them with a few set-based statements
+(and the two reads an import makes about the organisation's history).
 
 Temporary tables belong to one connection and nobody else sees them. Filling them
 takes no write lock on SQLite (they live outside the database file), so other
@@ -30,10 +31,11 @@ from datetime import datetime
 from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, and_, insert, literal, select, update
 from sqlalchemy.sql import func
 
-from planner.db.tables import AssessmentRow, PersonRow, TeamRow
+from planner.db.tables import AssessmentRow, AuditRow, PersonRow, TeamRow
 from planner.domain.model import DOMAINS
 
 __all__ = [
+    "IMPORT_ACTION",
     "STAGED_LEVEL_COLUMNS",
     "STAGED_PERSON_COLUMNS",
     "analyze",
@@ -43,6 +45,8 @@ __all__ = [
     "create_staging",
     "drop_staging",
     "id_shift",
+    "last_import_at",
+    "levels_recorded_since",
     "new_person_ids",
     "stage_levels",
     "stage_people",
@@ -83,6 +87,8 @@ _levels = Table(
     prefixes=["TEMPORARY"],
 )
 _TABLES = (_people, _levels)
+#: The audit action of an import (what `last_import_at` looks for).
+IMPORT_ACTION = "people.import"
 _POSTGRESQL = "postgresql"
 
 
@@ -191,6 +197,22 @@ def apply_levels(connection: Connection, *, shift: int, evidence: str, assessor:
     connection.execute(insert(history).from_select(
         ("person_id", "domain", "level", "kind", "evidence", "assessor", "assessor_user_id", "rubric_version_id",
          "created_at"), rows))
+
+
+def last_import_at(connection: Connection, *, organisation_id: int) -> datetime | None:
+    """When the organisation's latest import was written (None if it never had one)."""
+    return connection.execute(select(func.max(AuditRow.at)).where(AuditRow.organisation_id == organisation_id,
+                                                                AuditRow.action == IMPORT_ACTION)).scalar_one()
+
+
+def levels_recorded_since(connection: Connection, *, organisation_id: int, since: datetime) -> set[tuple[int, str]]:
+    """``(person id, domain)`` of every level recorded in the planner (by a person or a manager) after `since`."""
+    person, history = PersonRow.__table__, AssessmentRow.__table__
+    return set(connection.execute(
+        select(history.c.person_id, history.c.domain).distinct()
+        .join(person, person.c.id == history.c.person_id)
+        .where(person.c.organisation_id == organisation_id, history.c.kind != "import", history.c.created_at > since)
+    ).all())
 
 
 def analyze(connection: Connection) -> None:

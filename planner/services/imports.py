@@ -21,9 +21,21 @@ for long and never lands half-way:
 Every write to the real tables is in step 3's transaction, so a failure or a
 killed process at any moment leaves the database exactly as it was: the
 temporary tables end with the connection. On SQLite, steps 1 and 2 take no
-lock at all, and step 3 holds the write lock for seconds at 100,000 people,
-well inside every other writer's busy timeout. On PostgreSQL the tables the
-import filled are analysed after it commits.
+lock at all, and step 3 holds the write lock only while the database copies
+the staged rows into place (README, Performance: the longest wait of another
+writer beside an import). On PostgreSQL the tables the import filled are
+analysed after it commits.
+
+Two choices a file does not make alone:
+
+* **Newer levels.** A level the file would change that was recorded in the
+  planner after the file was exported (by default: after the organisation's
+  previous import, as the nightly export of an HR system knows nothing of what
+  managers recorded since) is kept and reported, never silently reverted;
+  ``overwrite`` applies the file's level instead.
+* **Sync.** With ``sync`` the file is the whole organisation: everyone still
+  here whom it leaves out is archived as a leaver (`repository.archive_people`,
+  the roster's own mechanism), history kept.
 """
 
 from __future__ import annotations
@@ -48,7 +60,7 @@ from planner.services.people import resolve_organisation
 from planner.services.rubrics import ensure_rubric_version
 from planner.services.transactions import Actor, writing
 
-__all__ = ["ImportResult", "import_into_organisation", "import_people"]
+__all__ = ["ImportResult", "NewerLevel", "import_into_organisation", "import_people"]
 
 Progress = Callable[[int], None]
 #: Rows staged per statement: the progress bar moves once per chunk.
@@ -56,6 +68,17 @@ _CHUNK = 20_000
 #: Plans made before giving up on people being edited under the import; the last holds the write lock throughout.
 _ATTEMPTS = 3
 _NOT_ASSESSED = (None,) * len(DOMAINS)
+
+
+@dataclass(frozen=True, slots=True)
+class NewerLevel:
+    """A level the file would change that was recorded in the planner after the file was exported."""
+
+    employee_id: str
+    name: str
+    domain: str
+    current: int | None
+    in_file: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +91,20 @@ class ImportResult:
     assessments: int
     sha256: str
     dry_run: bool
+    #: People not in the file who are (or, in a dry run, would be) archived: sync mode only.
+    archived: int = 0
+    #: Levels recorded after the file was exported that the file would change: kept unless `overwritten`.
+    newer_levels: tuple[NewerLevel, ...] = ()
+    overwritten: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Snapshot:
+    """What a plan reads: everyone stored (leavers too), who is still here, and which levels are newer than the file."""
+
+    existing: Mapping[str, StoredPerson]
+    here: frozenset[int]
+    newer: frozenset[tuple[int, str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +119,9 @@ class _Plan:
     created: int
     updated: int
     unchanged: int
+    #: Row ids of the people still here whom the file leaves out (archived in sync mode).
+    absent: list[int]
+    newer_levels: list[NewerLevel]
 
 
 class _Overtaken(Exception):
@@ -96,6 +136,20 @@ def _stored(session: Session, organisation: Organisation | None) -> dict[str, St
                                                                           include_archived=True)}
 
 
+def _snapshot(session: Session, organisation: Organisation | None, exported_at: datetime | None) -> _Snapshot:
+    """Read what a plan needs. Levels count as newer than the file when recorded after `exported_at`, or,
+    when that is not known, after the organisation's previous import (the file then is the next export)."""
+    existing = _stored(session, organisation)
+    if organisation is None:
+        return _Snapshot(existing, frozenset(), frozenset())
+    connection = session.connection()
+    here = frozenset(repository.reporting_lines(session, organisation_id=organisation.id))
+    since = exported_at or staging.last_import_at(connection, organisation_id=organisation.id)
+    newer = (staging.levels_recorded_since(connection, organisation_id=organisation.id, since=since)
+             if since is not None else set())
+    return _Snapshot(existing, here, frozenset(newer))
+
+
 def _find(session: Session, name: str | None) -> Organisation | None:
     """The organisation to import into: `name` (None if it is new), or the only one there is."""
     if name is None:
@@ -103,13 +157,19 @@ def _find(session: Session, name: str | None) -> Organisation | None:
     return repository.find_organisation(session, name=name)
 
 
-def _plan(organisation: Organisation | None, existing: Mapping[str, StoredPerson], people: list[Person],
-          new_ids: Callable[[int], list[int]]) -> _Plan:
-    """Compare the file with the people as stored; `new_ids(n)` numbers the n new people (see `staging`)."""
+def _plan(organisation: Organisation | None, snapshot: _Snapshot, people: list[Person],
+          new_ids: Callable[[int], list[int]], *, overwrite: bool) -> _Plan:
+    """Compare the file with the people as stored; `new_ids(n)` numbers the n new people (see `staging`).
+
+    A level the file changes but that was recorded after the file was exported is kept as it is, and
+    listed, unless `overwrite`.
+    """
+    existing = snapshot.existing
     fresh = [p.employee_id for p in people if p.employee_id not in existing]
     created_id = dict(zip(fresh, new_ids(len(fresh))))
     staged: list[tuple] = []
     levels: list[tuple] = []
+    newer_levels: list[NewerLevel] = []
     updated = unchanged = 0
     for seq, person in enumerate(people):
         employee_id, manager = person.employee_id, person.manager_id
@@ -119,6 +179,14 @@ def _plan(organisation: Organisation | None, existing: Mapping[str, StoredPerson
         was = stored.person.profile.levels if stored else _NOT_ASSESSED
         # A blank cell keeps the level as it is; a level that differs is added to the history.
         changed = [(d, level) for d, level, old in zip(DOMAINS, wanted, was) if level is not None and level != old]
+        if changed and snapshot.newer and not new:
+            newer = [(d, level) for d, level in changed if (person_id, d) in snapshot.newer]
+            newer_levels += [NewerLevel(employee_id, person.name, d, stored.person.profile.get(d), level)
+                             for d, level in newer]
+            if newer and not overwrite:
+                held = dict(newer)
+                changed = [(d, level) for d, level in changed if d not in held]
+                wanted = tuple(None if d in held else level for d, level in zip(DOMAINS, wanted))
         levels += [(len(levels) + n, person_id, new, d, level) for n, (d, level) in enumerate(changed)]
         fields = (person.name, person.email, person.track, person.team)
         if stored is not None:
@@ -133,7 +201,10 @@ def _plan(organisation: Organisation | None, existing: Mapping[str, StoredPerson
                                    else (existing[manager].id, 0) if manager else (None, 0))
         staged.append((seq, person_id, new, stored.version if stored else None, employee_id, *fields,
                        manager_id, manager_new, *wanted))
-    return _Plan(organisation.id if organisation else None, staged, levels, len(fresh), updated, unchanged)
+    named = {p.employee_id for p in people}
+    absent = sorted(s.id for s in existing.values() if s.id in snapshot.here and s.person.employee_id not in named)
+    return _Plan(organisation.id if organisation else None, staged, levels, len(fresh), updated, unchanged, absent,
+                 newer_levels)
 
 
 def _chunks(rows: list[tuple]) -> Iterator[list[tuple]]:
@@ -162,7 +233,8 @@ def _team_names(session: Session, organisation_id: int, parsed: PeopleFile,
 
 
 def _apply(session: Session, plan: _Plan, *, name: str | None, parsed: PeopleFile, source: str, digest: str,
-           actor: Actor, team_names: Mapping[str, str] | None, at: datetime) -> Organisation:
+           actor: Actor, team_names: Mapping[str, str] | None, sync: bool, overwrite: bool,
+           at: datetime) -> Organisation:
     """Copy the staged rows into the real tables: call inside the write transaction."""
     organisation = repository.find_organisation(session, organisation_id=plan.organisation_id) \
         if plan.organisation_id is not None else repository.find_organisation(session, name=name)
@@ -180,11 +252,15 @@ def _apply(session: Session, plan: _Plan, *, name: str | None, parsed: PeopleFil
         raise _Overtaken
     staging.apply_levels(connection, shift=shift, evidence=f"Imported from {source}", assessor=actor.label,
                          assessor_user_id=actor.user_id, rubric_version_id=rubric_version, at=at)
-    repository.rebuild_team_managers(session, organisation_id=org_id)
+    if sync:  # the people the file leaves out have left: archived, as HR archives a leaver (teams re-derived too)
+        repository.archive_people(session, organisation_id=org_id, person_ids=plan.absent, at=at)
+    else:
+        repository.rebuild_team_managers(session, organisation_id=org_id)
     counts = {"created": plan.created, "updated": plan.updated, "unchanged": plan.unchanged,
-              "assessments": len(plan.levels)}
+              "assessments": len(plan.levels), "archived": len(plan.absent) if sync else 0,
+              "newer_levels": len(plan.newer_levels), "overwritten": overwrite and bool(plan.newer_levels)}
     repository.add_audit(session, actor=actor.label, actor_user_id=actor.user_id, organisation_id=org_id,
-                         action="people.import", entity="organisation", entity_id=str(org_id),
+                         action=staging.IMPORT_ACTION, entity="organisation", entity_id=str(org_id),
                          details={"file": source, "sha256": digest, "rows": len(parsed.people), **counts}, at=at)
     return organisation
 
@@ -221,6 +297,9 @@ def import_people(
     organisation: str | None,
     actor: Actor,
     dry_run: bool = False,
+    sync: bool = False,
+    overwrite: bool = False,
+    exported_at: datetime | None = None,
     team_names: Mapping[str, str] | None = None,
     progress: Progress | None = None,
     at: datetime | None = None,
@@ -231,25 +310,37 @@ def import_people(
     or `NotFound` when the organisation is ambiguous. New people are created,
     changed fields updated (bumping their version), and every level that differs
     from the current one appended to the assessment history as an import.
-    A dry run validates and plans, and writes nothing.
+
+    A level recorded in the planner after the file was exported (`exported_at`,
+    by default the organisation's previous import) is never silently reverted:
+    it is kept and listed in `ImportResult.newer_levels`, unless `overwrite`.
+    With `sync`, the file is the whole organisation: everyone still here whom it
+    leaves out is archived, as a leaver. A dry run validates and plans, and writes nothing.
     """
     digest = hashlib.sha256(raw).hexdigest()
     now = at or utcnow()
     found = _find(session, organisation)
-    existing = _stored(session, found)
+    snapshot = _snapshot(session, found, exported_at)
     session.commit()  # validating a large file takes a while: hold no snapshot open meanwhile
-    parsed = parse_people_file(source, raw, json_format=source.lower().endswith(".json"), known_ids=existing)
+    parsed = parse_people_file(source, raw, json_format=source.lower().endswith(".json"), known_ids=snapshot.existing)
+
+    def result(name: str, plan: _Plan) -> ImportResult:
+        return ImportResult(name, len(parsed.people), plan.created, plan.updated, plan.unchanged, len(plan.levels),
+                            sha256=digest, dry_run=dry_run, archived=len(plan.absent) if sync else 0,
+                            newer_levels=tuple(plan.newer_levels), overwritten=overwrite and bool(plan.newer_levels))
+
     if dry_run:
-        plan = _plan(found, existing, parsed.people, _numbers)
-        return _result(found.name if found else organisation, parsed, plan, digest, dry_run=True)
+        return result(found.name if found else organisation,
+                      _plan(found, snapshot, parsed.people, _numbers, overwrite=overwrite))
+
+    def plan_on(own: Session, again: Organisation | None, read: _Snapshot) -> _Plan:
+        connection = own.connection()
+        return _plan(again, read, parsed.people, lambda count: staging.new_person_ids(connection, count=count),
+                     overwrite=overwrite)
 
     def apply(own: Session, plan: _Plan) -> Organisation:
         return _apply(own, plan, name=organisation, parsed=parsed, source=source, digest=digest, actor=actor,
-                      team_names=team_names, at=now)
-
-    def replan(own: Session, again: Organisation | None, stored: Mapping[str, StoredPerson]) -> _Plan:
-        connection = own.connection()
-        return _plan(again, stored, parsed.people, lambda count: staging.new_person_ids(connection, count=count))
+                      team_names=team_names, sync=sync, overwrite=overwrite, at=now)
 
     with _own_connection(session) as own:
         for attempt in range(1, _ATTEMPTS + 1):
@@ -257,8 +348,8 @@ def import_people(
                 if attempt < _ATTEMPTS:
                     if attempt > 1:
                         found = _find(own, organisation)
-                        existing = _stored(own, found)
-                    plan = replan(own, found, existing)
+                        snapshot = _snapshot(own, found, exported_at)
+                    plan = plan_on(own, found, snapshot)
                     _stage(own, plan, progress)
                     own.commit()
                     with _write(own):
@@ -266,14 +357,14 @@ def import_people(
                 else:
                     with _write(own):  # the last attempt plans under the write lock: nobody can overtake it
                         found = _find(own, organisation)
-                        plan = replan(own, found, _stored(own, found))
+                        plan = plan_on(own, found, _snapshot(own, found, exported_at))
                         _stage(own, plan, progress)
                         written = apply(own, plan)
             except _Overtaken:
                 continue
             staging.analyze(own.connection())
             own.commit()
-            return _result(written.name, parsed, plan, digest, dry_run=False)
+            return result(written.name, plan)
     raise ServiceError("people were changed by someone else all through the import; nothing was imported: "
                        "run it again")
 
@@ -282,15 +373,10 @@ def _numbers(count: int) -> list[int]:
     return list(range(1, count + 1))
 
 
-def _result(name: str, parsed: PeopleFile, plan: _Plan, digest: str, *, dry_run: bool) -> ImportResult:
-    return ImportResult(name, len(parsed.people), plan.created, plan.updated, plan.unchanged, len(plan.levels),
-                        sha256=digest, dry_run=dry_run)
-
-
-def import_into_organisation(session: Session, scope: Scope, *, source: str, raw: bytes,
-                             dry_run: bool) -> ImportResult:
+def import_into_organisation(session: Session, scope: Scope, *, source: str, raw: bytes, dry_run: bool,
+                             sync: bool = False, overwrite: bool = False) -> ImportResult:
     """Import a people file into the signed-in user's organisation (HR only), or only preview it with `dry_run`."""
     scope.require_role("hr")
     organisation = repository.find_organisation(session, organisation_id=scope.organisation_id)
     return import_people(session, source=source, raw=raw, organisation=organisation.name, actor=scope.actor,
-                         dry_run=dry_run)
+                         dry_run=dry_run, sync=sync, overwrite=overwrite)

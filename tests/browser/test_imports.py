@@ -44,3 +44,26 @@ def test_a_file_with_problems_is_shown_row_by_row_and_cannot_be_imported(page, s
     expect(problems.locator("tbody tr")).to_have_count(1)
     expect(problems.locator("tbody tr")).to_contain_text("level 9 is out of range 0-5")
     expect(page.get_by_role("button", name=re.compile("^Import"))).to_have_count(0)
+
+
+def test_a_sync_import_archives_the_person_missing_from_the_hr_systems_export(page, sign_in, tmp_path, screenshot):
+    path = tmp_path / "nightly.csv"
+    path.write_bytes(people_file(lambda row: None if row["employee_id"] == "E1041" else row))
+    sign_in("hr")
+    page.goto("/team?team=data")
+    heatmap = page.locator("#team-heatmap")
+    expect(heatmap.get_by_role("link", name="Dario Hughes")).to_be_visible()
+
+    page.goto("/people/import")
+    page.get_by_label("People file (CSV or JSON)").set_input_files(path)
+    page.get_by_label("The file lists everyone: archive the people it leaves out").check()
+    screenshot("import-upload")
+    page.get_by_role("button", name="Check the file").click()
+    preview = page.get_by_role("region", name="What importing nightly.csv would change")
+    expect(stat(preview, "Archived")).to_contain_text("1")
+    page.get_by_role("button", name="Import 79 people").click()
+    expect(page.locator(".alert-success")).to_contain_text("1 archived as not in the file")
+
+    page.goto("/team?team=data")
+    expect(heatmap.get_by_role("link", name="Hughes")).to_have_count(0)
+    expect(heatmap).to_be_visible()

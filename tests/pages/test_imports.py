@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from planner.db import repository
 from planner.loaders import seed_dir
+from planner.services.assessments import record_assessment
+from planner.services.transactions import Actor
 
 NEWCOMER = {"employee_id": "E9001", "name": "Noor Haddad", "email": "noor.haddad@meridian.example",
             "team": "platform", "track": "software_engineer", "manager_id": "E1013", "prompting": "2",
@@ -18,10 +21,10 @@ NEWCOMER = {"employee_id": "E9001", "name": "Noor Haddad", "email": "noor.haddad
 
 
 def people_file(change=lambda row: row, extra=()) -> bytes:
-    """The demo people file with `change` applied to each row and `extra` rows added."""
+    """The demo people file with `change` applied to each row (None drops it) and `extra` rows added."""
     with open(seed_dir() / "people.csv", newline="", encoding="utf-8") as fh:
         reader = csv.DictReader(fh)
-        rows = [change(dict(row)) for row in reader]
+        rows = [row for row in map(change, reader) if row is not None]
         columns = reader.fieldnames
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
@@ -117,3 +120,36 @@ def test_only_hr_may_preview_or_confirm_an_import(login, role, person):
     assert upload(client, people_file(extra=[NEWCOMER])).status_code == 403
     assert client.post("/people/import/confirm", data={"upload": "anything"}).status_code == 403
     assert person("E9001") is None
+
+
+def test_a_sync_preview_counts_the_leavers_and_the_confirmation_archives_them(login, person):
+    client = login("hr")
+    raw = people_file(lambda row: None if row["employee_id"] == "E1041" else row)
+    page = client.post("/people/import", data={"people": (io.BytesIO(raw), "hris.csv"), "sync": "y"},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    assert re.search(r"<dt>Archived</dt><dd>1 ", page)
+    assert person("E1041") is not None
+    done = client.post("/people/import/confirm", data={"upload": token_of(page)}, follow_redirects=True)
+    assert "1 archived as not in the file" in done.get_data(as_text=True)
+    assert person("E1041") is None
+
+
+def test_newer_levels_are_listed_kept_by_default_and_overwritten_when_hr_ticks_the_box(login, person, db):
+    current = person("E1014")
+    level = (current.person.profile.get("evaluation") + 1) % 6
+
+    def assess(session):
+        org = repository.list_organisations(session)[0]
+        record_assessment(session, organisation_id=org.id, employee_id="E1014", expected_version=current.version,
+                          levels={"evaluation": level}, kind="manager", evidence="review", actor=Actor("test"))
+
+    db(assess)
+    client = login("hr")
+    page = upload(client, people_file()).get_data(as_text=True)
+    assert "1 newer level kept" in page and "Evaluation" in page
+    token = token_of(page)
+    client.post("/people/import/confirm", data={"upload": token})
+    assert person("E1014").person.profile.get("evaluation") == level
+    page = upload(client, people_file()).get_data(as_text=True)
+    client.post("/people/import/confirm", data={"upload": token_of(page), "overwrite": "y"})
+    assert person("E1014").person.profile.get("evaluation") == current.person.profile.get("evaluation")

@@ -280,9 +280,11 @@ class PeopleImportForm(FlaskForm):
         FileRequired("Choose a .csv or .json file to upload."),
         FileAllowed(["csv", "json"], "The people file must be a .csv or .json file."),
     ])
+    sync = BooleanField("The file lists everyone: archive the people it leaves out")
 
 
 class ImportConfirmForm(FlaskForm):
     """Confirms the import previewed: `upload` is the signed token naming the file kept since the preview."""
 
     upload = HiddenField(validators=[DataRequired("The preview has expired: upload the file again.")])
+    overwrite = BooleanField("Use the file's levels for these too")

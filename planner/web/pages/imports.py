@@ -9,8 +9,8 @@ it is not sent back and forth through the browser. It is written under a random
 name to the upload folder (``IMPORT_UPLOAD_DIR``, by default ``imports/`` in the
 instance folder, which app instances on one host share), and the confirmation
 form carries a token signed with the app's secret key (itsdangerous) that names
-the file, its SHA-256 and the account that uploaded it, and expires after an
-hour. Confirming checks the signature, the age, the account and the checksum,
+the file, its SHA-256, the account that uploaded it and whether it is a sync
+(so the import does what the preview showed), and expires after an hour. Confirming checks the signature, the age, the account and the checksum,
 claims the file by renaming it (so a second click cannot import it twice),
 imports it and removes it. Files of previews nobody confirmed are removed at the
 next upload once they are older than a token's life.
@@ -29,9 +29,10 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from planner.loaders import InputErrors
 from planner.services.imports import ImportResult, import_into_organisation
+from planner.services.workspaces import rubric_in_use
 from planner.web.auth import current_scope
 from planner.web.database import get_session
-from planner.web.pages.common import workspace_blueprint
+from planner.web.pages.common import domain_names, workspace_blueprint
 from planner.web.pages.forms import ImportConfirmForm, PeopleImportForm
 
 __all__ = ["UPLOAD_LIFE_SECONDS", "bp"]
@@ -58,7 +59,7 @@ def _signer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key, salt=_SALT)
 
 
-def _keep(raw: bytes, source: str) -> str:
+def _keep(raw: bytes, source: str, sync: bool) -> str:
     """Keep an uploaded file until it is confirmed; return the signed token that names it."""
     folder = _folder()
     stale = time.time() - UPLOAD_LIFE_SECONDS
@@ -70,11 +71,11 @@ def _keep(raw: bytes, source: str) -> str:
     with os.fdopen(descriptor, "wb") as fh:
         fh.write(raw)
     return _signer().dumps({"file": name, "source": source, "sha256": hashlib.sha256(raw).hexdigest(),
-                            "account": current_scope().account_id})
+                            "account": current_scope().account_id, "sync": sync})
 
 
-def _claim(token: str) -> tuple[str, bytes, Path]:
-    """The source name and bytes of the file a token names, claimed so that nobody imports it twice."""
+def _claim(token: str) -> tuple[dict, bytes, Path]:
+    """What a token says (source name, sync) and the bytes of its file, claimed so that nobody imports it twice."""
     try:
         kept = _signer().loads(token, max_age=UPLOAD_LIFE_SECONDS)
     except BadSignature:  # a forged, altered or expired token (SignatureExpired is a BadSignature)
@@ -91,19 +92,25 @@ def _claim(token: str) -> tuple[str, bytes, Path]:
     if hashlib.sha256(raw).hexdigest() != kept["sha256"]:
         claimed.unlink(missing_ok=True)
         raise _Gone
-    return kept["source"], raw, claimed
+    return kept, raw, claimed
 
 
 def _page(form: PeopleImportForm, *, preview: ImportResult | None = None, confirm: ImportConfirmForm | None = None,
-          errors: InputErrors | None = None, source: str | None = None, status: int = 200):
+          errors: InputErrors | None = None, source: str | None = None, sync: bool = False, status: int = 200):
+    rubric = rubric_in_use(get_session(), current_scope()).rubric
     return render_template("imports/people.html", form=form, preview=preview, confirm=confirm,
-                           errors=errors.errors if errors else (), source=source,
-                           life_minutes=UPLOAD_LIFE_SECONDS // 60), status
+                           errors=errors.errors if errors else (), source=source, sync=sync,
+                           domain_names=domain_names(rubric), life_minutes=UPLOAD_LIFE_SECONDS // 60), status
 
 
-def _summary(result: ImportResult) -> str:
-    return (f"{result.created} added, {result.updated} changed, {result.unchanged} unchanged; "
-            f"{result.assessments} {'level' if result.assessments == 1 else 'levels'} added to people's history")
+def _summary(result: ImportResult, sync: bool) -> str:
+    archived = f", {result.archived} archived as not in the file" if sync else ""
+    newer = len(result.newer_levels)
+    kept = (f"; {newer} {'level' if newer == 1 else 'levels'} recorded after the file was exported "
+            f"{'replaced by the file' if result.overwritten else 'kept'}") if newer else ""
+    return (f"{result.created} added, {result.updated} changed, {result.unchanged} unchanged{archived}; "
+            f"{result.assessments} {'level' if result.assessments == 1 else 'levels'} added to people's history"
+            f"{kept}")
 
 
 @bp.get("/people/import")
@@ -120,13 +127,14 @@ def preview():
         return _page(form, status=422)
     upload = form.people.data
     source = Path(upload.filename or "").name[:200] or "people.csv"
-    raw = upload.read()
+    raw, sync = upload.read(), form.sync.data
     try:
-        result = import_into_organisation(get_session(), current_scope(), source=source, raw=raw, dry_run=True)
+        result = import_into_organisation(get_session(), current_scope(), source=source, raw=raw, dry_run=True,
+                                          sync=sync)
     except InputErrors as errors:
         return _page(form, errors=errors, source=source, status=422)
-    confirm = ImportConfirmForm(formdata=None, upload=_keep(raw, source))
-    return _page(PeopleImportForm(formdata=None), preview=result, confirm=confirm, source=source)
+    confirm = ImportConfirmForm(formdata=None, upload=_keep(raw, source, sync))
+    return _page(PeopleImportForm(formdata=None), preview=result, confirm=confirm, source=source, sync=sync)
 
 
 @bp.post("/people/import/confirm")
@@ -136,16 +144,18 @@ def confirm():
     try:
         if not form.validate_on_submit():
             raise _Gone
-        source, raw, claimed = _claim(form.upload.data)
+        kept, raw, claimed = _claim(form.upload.data)
     except _Gone:
         flash("That preview can no longer be imported: it has expired or was imported already. "
               "Upload the file again.", "warning")
         return redirect(url_for(".start"))
+    source, sync = kept["source"], kept["sync"]
     try:
-        result = import_into_organisation(get_session(), current_scope(), source=source, raw=raw, dry_run=False)
+        result = import_into_organisation(get_session(), current_scope(), source=source, raw=raw, dry_run=False,
+                                          sync=sync, overwrite=form.overwrite.data)
     except InputErrors as errors:  # the people it refers to changed since the preview
         return _page(PeopleImportForm(formdata=None), errors=errors, source=source, status=422)
     finally:
         claimed.unlink(missing_ok=True)
-    flash(f"Imported {source}: {_summary(result)}.", "success")
+    flash(f"Imported {source}: {_summary(result, sync)}.", "success")
     return redirect(url_for(".start"))
