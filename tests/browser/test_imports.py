@@ -37,7 +37,7 @@ def test_a_file_with_problems_is_shown_row_by_row_and_cannot_be_imported(page, s
     path = tmp_path / "broken.csv"
     path.write_bytes(people_file(extra=[{**NEWCOMER, "evaluation": "9"}]))
     sign_in("hr")
-    page.goto("/people/import")
+    page.goto("/import")
     page.get_by_label("People file (CSV or JSON)").set_input_files(path)
     page.get_by_role("button", name="Check the file").click()
     problems = page.get_by_role("table", name="Problems in broken.csv")
@@ -54,7 +54,7 @@ def test_a_sync_import_archives_the_person_missing_from_the_hr_systems_export(pa
     heatmap = page.locator("#team-heatmap")
     expect(heatmap.get_by_role("link", name="Dario Hughes")).to_be_visible()
 
-    page.goto("/people/import")
+    page.goto("/import")
     page.get_by_label("People file (CSV or JSON)").set_input_files(path)
     page.get_by_label("The file lists everyone: archive the people it leaves out").check()
     screenshot("import-upload")

@@ -12,10 +12,10 @@ from .conftest import OTHER_TEAM_ID, TEAMMATE_ID
 ROSTER_PAGES = ["/people", "/people/new", f"/people/{TEAMMATE_ID}", f"/people/{TEAMMATE_ID}/data", "/teams"]
 PAGES = ["/team", f"/team/people/{TEAMMATE_ID}", "/org", "/hiring", "/hiring/print", "/hiring/export.csv",
          "/hiring/export.md", "/me", "/me/self-assessment", "/me/data", "/rubric", "/rubric/download", "/account",
-         "/users", "/users/1", *ROSTER_PAGES, "/people/import"]
+         "/users", "/users/1", *ROSTER_PAGES, "/import"]
 #: HR's user administration, roster and people import: every page and form of them is HR's alone.
 HR_ONLY = ["/org", "/hiring", "/hiring/print", "/hiring/export.csv", "/hiring/export.md", "/rubric/download",
-           "/users", "/users/1", *ROSTER_PAGES, "/people/import"]
+           "/users", "/users/1", *ROSTER_PAGES, "/import"]
 
 #: The status each role gets for each page (HR's demo account is nobody on the roster: /me explains that).
 EXPECTED = {

@@ -38,7 +38,7 @@ def raised(employee_id: str, domain: str, level: int):
 
 
 def upload(client, raw: bytes, name: str = "hris.csv"):
-    return client.post("/people/import", data={"people": (io.BytesIO(raw), name)},
+    return client.post("/import", data={"people": (io.BytesIO(raw), name)},
                        content_type="multipart/form-data")
 
 
@@ -63,7 +63,7 @@ def test_a_preview_counts_what_would_change_and_writes_nothing_until_hr_confirms
     assert person("E9001") is None and assessment_count() == before
     assert len(list(uploads.iterdir())) == 1
 
-    done = client.post("/people/import/confirm", data={"upload": token_of(page)}, follow_redirects=True)
+    done = client.post("/import/confirm", data={"upload": token_of(page)}, follow_redirects=True)
     assert "Imported hris.csv: 1 added, 1 changed, 79 unchanged; 9 levels added" in done.get_data(as_text=True)
     assert person("E9001").person.name == "Noor Haddad"
     assert person("E1014").person.profile.get("evaluation") == 4
@@ -88,9 +88,9 @@ def test_a_file_with_problems_lists_them_by_row_and_column_and_offers_no_import(
 def test_a_preview_can_be_confirmed_once_only(login, assessment_count):
     client = login("hr")
     token = token_of(upload(client, people_file(raised("E1014", "evaluation", 4))).get_data(as_text=True))
-    assert client.post("/people/import/confirm", data={"upload": token}).status_code == 302
+    assert client.post("/import/confirm", data={"upload": token}).status_code == 302
     after = assessment_count()
-    again = client.post("/people/import/confirm", data={"upload": token}, follow_redirects=True)
+    again = client.post("/import/confirm", data={"upload": token}, follow_redirects=True)
     assert "can no longer be imported" in again.get_data(as_text=True)
     assert assessment_count() == after
 
@@ -99,7 +99,7 @@ def test_a_tampered_token_or_another_accounts_preview_imports_nothing(login, cli
     token = token_of(upload(login("hr"), people_file(extra=[NEWCOMER])).get_data(as_text=True))
     other_hr = new_account("second.hr@meridian.example", "hr", None)
     for forged in (token, token[:-2] + ("AA" if not token.endswith("AA") else "BB")):
-        answer = other_hr.post("/people/import/confirm", data={"upload": forged}, follow_redirects=True)
+        answer = other_hr.post("/import/confirm", data={"upload": forged}, follow_redirects=True)
         assert "can no longer be imported" in answer.get_data(as_text=True)
     assert person("E9001") is None
 
@@ -109,7 +109,7 @@ def test_the_file_kept_for_a_preview_must_be_the_file_previewed(login, person, u
     token = token_of(upload(client, people_file(extra=[NEWCOMER])).get_data(as_text=True))
     [kept] = uploads.iterdir()
     kept.write_bytes(people_file(extra=[{**NEWCOMER, "name": "Someone Else"}]))
-    answer = client.post("/people/import/confirm", data={"upload": token}, follow_redirects=True)
+    answer = client.post("/import/confirm", data={"upload": token}, follow_redirects=True)
     assert "can no longer be imported" in answer.get_data(as_text=True)
     assert person("E9001") is None
 
@@ -118,18 +118,18 @@ def test_the_file_kept_for_a_preview_must_be_the_file_previewed(login, person, u
 def test_only_hr_may_preview_or_confirm_an_import(login, role, person):
     client = login(role)
     assert upload(client, people_file(extra=[NEWCOMER])).status_code == 403
-    assert client.post("/people/import/confirm", data={"upload": "anything"}).status_code == 403
+    assert client.post("/import/confirm", data={"upload": "anything"}).status_code == 403
     assert person("E9001") is None
 
 
 def test_a_sync_preview_counts_the_leavers_and_the_confirmation_archives_them(login, person):
     client = login("hr")
     raw = people_file(lambda row: None if row["employee_id"] == "E1041" else row)
-    page = client.post("/people/import", data={"people": (io.BytesIO(raw), "hris.csv"), "sync": "y"},
+    page = client.post("/import", data={"people": (io.BytesIO(raw), "hris.csv"), "sync": "y"},
                        content_type="multipart/form-data").get_data(as_text=True)
     assert re.search(r"<dt>Archived</dt><dd>1 ", page)
     assert person("E1041") is not None
-    done = client.post("/people/import/confirm", data={"upload": token_of(page)}, follow_redirects=True)
+    done = client.post("/import/confirm", data={"upload": token_of(page)}, follow_redirects=True)
     assert "1 archived as not in the file" in done.get_data(as_text=True)
     assert person("E1041") is None
 
@@ -148,8 +148,8 @@ def test_newer_levels_are_listed_kept_by_default_and_overwritten_when_hr_ticks_t
     page = upload(client, people_file()).get_data(as_text=True)
     assert "1 newer level kept" in page and "Evaluation" in page
     token = token_of(page)
-    client.post("/people/import/confirm", data={"upload": token})
+    client.post("/import/confirm", data={"upload": token})
     assert person("E1014").person.profile.get("evaluation") == level
     page = upload(client, people_file()).get_data(as_text=True)
-    client.post("/people/import/confirm", data={"upload": token_of(page), "overwrite": "y"})
+    client.post("/import/confirm", data={"upload": token_of(page), "overwrite": "y"})
     assert person("E1014").person.profile.get("evaluation") == current.person.profile.get("evaluation")

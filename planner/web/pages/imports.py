@@ -113,13 +113,13 @@ def _summary(result: ImportResult, sync: bool) -> str:
             f"{kept}")
 
 
-@bp.get("/people/import")
+@bp.get("/import")
 def start():
     """Upload a people file to preview what importing it would change."""
     return _page(PeopleImportForm())
 
 
-@bp.post("/people/import")
+@bp.post("/import")
 def preview():
     """Validate the uploaded file and show what importing it would change; nothing is written yet."""
     form = PeopleImportForm()
@@ -137,7 +137,7 @@ def preview():
     return _page(PeopleImportForm(formdata=None), preview=result, confirm=confirm, source=source, sync=sync)
 
 
-@bp.post("/people/import/confirm")
+@bp.post("/import/confirm")
 def confirm():
     """Import the file previewed: every row or none."""
     form = ImportConfirmForm()
