@@ -35,6 +35,7 @@ from planner.collector import collector_paused
 from planner.db.tables import (
     AssessmentRow,
     AuditRow,
+    DataVersionRow,
     KpiReadingRow,
     OrganisationRow,
     PersonRow,
@@ -68,6 +69,7 @@ __all__ = [
     "active_rubric_version",
     "add_rubric_version",
     "archive_people",
+    "bump_data_version",
     "bump_person_version",
     "count_assessments",
     "current_answers",
@@ -571,6 +573,18 @@ def add_audit(session: Session, *, actor: str, action: str, organisation_id: int
     if at is not None:
         values["at"] = at
     session.add(AuditRow(**values))
+
+
+# --- the change feed --------------------------------------------------------------
+
+def bump_data_version(session: Session) -> None:
+    """Move the data version on: the transaction changed data (see planner.services.cache).
+
+    Its row lock orders concurrent writers on PostgreSQL, so versions go up in commit order.
+    """
+    table = DataVersionRow.__table__
+    session.execute(update(table).where(table.c.id == 1)
+                    .values(version=table.c.version + 1, changed_at=func.current_timestamp()))
 
 
 # --- practice answers and KPI readings -------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, Date, DateTime, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Column, Date, DateTime, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from planner.domain.model import DOMAINS, MAX_LEVEL
@@ -20,6 +20,7 @@ __all__ = [
     "ROLES",
     "AssessmentRow",
     "AuditRow",
+    "DataVersionRow",
     "KpiReadingRow",
     "OrganisationRow",
     "PersonRow",
@@ -186,6 +187,20 @@ class AuditRow(SQLModel, table=True):
     before: dict | None = Field(default=None, sa_column=Column(JSON))
     after: dict | None = Field(default=None, sa_column=Column(JSON))
     details: dict | None = Field(default=None, sa_column=Column(JSON))
+
+
+class DataVersionRow(SQLModel, table=True):
+    """The change feed: one row whose number goes up with every transaction that changes data.
+
+    Caches are keyed by it (planner.services.cache). Only writes move it: the audit
+    log also records reads (sign-ins, exports, denied access), which must not.
+    """
+
+    __tablename__ = "data_version"
+
+    id: int = Field(default=1, primary_key=True)
+    version: int = Field(default=0, sa_type=BigInteger)
+    changed_at: datetime = _timestamp()
 
 
 class PracticeAnswerRow(SQLModel, table=True):

@@ -96,9 +96,14 @@ def scope_for(session: Session, account: Account) -> Scope:
     return Scope(account.id, account.organisation_id, account.role, account.email, account.employee_id, managed)
 
 
-def record_denied(session: Session, *, scope: Scope | None, what: str, remote_addr: str | None = None) -> None:
-    """Write a denied access to the audit log, in its own transaction."""
-    with writing(session):
+def record_denied(session: Session, *, scope: Scope | None, what: str, remote_addr: str | None = None,
+                  not_logged_until: str | None = None) -> None:
+    """Write a denied access to the audit log, in its own transaction (which changes no data).
+
+    `not_logged_until` (a UTC time) says that further denials of this caller until then are not written.
+    """
+    details = {k: v for k, v in (("remote_addr", remote_addr), ("not_logged_until", not_logged_until)) if v}
+    with writing(session, changes_data=False):
         repository.add_audit(
             session,
             actor=scope.email if scope else "anonymous",
@@ -107,5 +112,5 @@ def record_denied(session: Session, *, scope: Scope | None, what: str, remote_ad
             action="access.denied",
             entity="request",
             entity_id=what[:100],
-            details={"remote_addr": remote_addr} if remote_addr else None,
+            details=details or None,
         )

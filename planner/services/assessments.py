@@ -24,7 +24,7 @@ from planner.services.errors import NotFound, ServiceError, StaleWrite
 from planner.services.rubrics import ensure_rubric_version, organisation_rubric
 from planner.services.transactions import Actor, writing
 
-__all__ = ["PersonDetail", "person_detail", "record_assessment"]
+__all__ = ["PersonDetail", "detail_of", "person_detail", "record_assessment"]
 
 WRITABLE_KINDS = ("manager", "self")
 
@@ -45,8 +45,13 @@ def person_detail(session: Session, *, organisation_id: int, employee_id: str) -
     stored = repository.get_person(session, organisation_id=organisation_id, employee_id=employee_id)
     if stored is None:
         raise NotFound(f"no person {employee_id!r}")
+    return detail_of(session, organisation_id=organisation_id, stored=stored)
+
+
+def detail_of(session: Session, *, organisation_id: int, stored: StoredPerson) -> PersonDetail:
+    """The detail of a person already read."""
     in_use = organisation_rubric(session, organisation_id=organisation_id)
-    history = tuple(repository.person_history(session, person_id=stored.id, employee_id=employee_id))
+    history = tuple(repository.person_history(session, person_id=stored.id, employee_id=stored.person.employee_id))
     self_view = latest_profile(history, kinds=("self",))
     return PersonDetail(
         stored=stored,

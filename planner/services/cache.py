@@ -1,17 +1,17 @@
 """Per-process caches of what is computed from the database, valid for one data version.
 
 The data version names the state of the data a transaction sees. It is the
-newest row of the audit log, because the audit log is the app's change feed:
-every service that changes data (imports, assessments, rubric uploads, practice
-answers, KPI readings, accounts, tokens, seeding) adds an audit row in the same
-transaction (`repository.add_audit` inside `writing`), and so do sign-ins,
-exports and denied access. While the newest audit row is the same, nothing has
-changed, and a stage, a plan, a signed-in scope or a rendered page computed
-earlier is still right.
+change feed: the one row of the ``data_version`` table (`DataVersionRow`), whose
+number every transaction that changes data moves on just before it commits
+(`planner.services.transactions.writing` does it for every service). Reads that
+leave a trace in the audit log (sign-ins, exports, denied requests) write with
+``changes_data=False`` and leave it alone, so they never empty a cache. While the
+version is the same, nothing has changed, and a stage, a plan, a signed-in scope
+or a rendered page computed earlier is still right.
 
-**The rule that keeps this correct:** a transaction that changes data must add
-an audit row before it commits. A change made any other way (SQL by hand, a
-data migration) is not seen until the next audited write or a restart of the
+**The rule that keeps this correct:** a transaction that changes data commits
+through `writing` (which moves the version). A change made any other way (SQL by
+hand, a data migration) is not seen until the next write or a restart of the
 web workers.
 
 How it is read, and why a kept value is never older than its version:
@@ -27,13 +27,11 @@ How it is read, and why a kept value is never older than its version:
 * Inside a write transaction there is no version (None): what such a
   transaction reads may include its own uncommitted changes, so it is neither
   served from nor stored in a cache.
-* It is the newest row's id *and* timestamp, so an id handed out again (after a
-  rolled-back write, or a restored backup) never passes for the old one. SQLite
-  lets one writer in at a time (``BEGIN IMMEDIATE``), so ids commit in order.
-  PostgreSQL hands ids out before commit: a transaction that started earlier
-  can commit a lower id after a higher one. There the version also carries the
-  transaction snapshot (``pg_current_snapshot()``), which changes whenever any
-  write transaction on the server starts or ends.
+* Versions go up in commit order: SQLite lets one writer in at a time, and on
+  PostgreSQL the update of the one row holds its lock until the commit, so a
+  second writer moves the version on only from the first one's committed number.
+* It is the number *and* the time it moved, so a number reached again (after a
+  restored backup) never passes for the old one.
 * It includes the database URL, so two databases in one process (tests) never
   share values.
 
@@ -63,10 +61,9 @@ _caches: weakref.WeakSet[VersionedCache] = weakref.WeakSet()
 
 _MEMO = "planner_data_version"
 _IDLE_MEMO = "planner_idle_data_version"
-# Plain DB-API statements: this runs on every request, where SQLAlchemy's own execution costs
-# several times the query. Both read the audit_log table (`AuditRow`).
-_NEWEST_AUDIT_ROW = "SELECT id, at FROM audit_log ORDER BY id DESC LIMIT 1"
-_PG_SNAPSHOT = "SELECT pg_current_snapshot()::text"
+# A plain DB-API statement: this runs on every request, where SQLAlchemy's own execution costs
+# several times the query. It reads the data_version table (`DataVersionRow`).
+_DATA_VERSION = "SELECT version, changed_at FROM data_version WHERE id = 1"
 
 
 def data_version(session: Session) -> Hashable | None:
@@ -109,15 +106,11 @@ def _forget_idle_version(session: OrmSession, transaction) -> None:
 def _read_version(dbapi_connection, engine: Engine) -> Hashable:
     cursor = dbapi_connection.cursor()
     try:
-        snapshot = None
-        if engine.dialect.name == "postgresql":
-            cursor.execute(_PG_SNAPSHOT)
-            snapshot = cursor.fetchone()[0]
-        cursor.execute(_NEWEST_AUDIT_ROW)
-        newest = cursor.fetchone() or (None, None)
+        cursor.execute(_DATA_VERSION)
+        number, changed_at = cursor.fetchone()
     finally:
         cursor.close()
-    return (engine.url, *newest, snapshot)
+    return (engine.url, number, changed_at)
 
 
 class VersionedCache:

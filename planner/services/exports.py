@@ -37,7 +37,7 @@ class Export:
 
 
 def _audit(session: Session, scope: Scope, what: str, details: dict) -> None:
-    with writing(session):
+    with writing(session, changes_data=False):  # an export is a read: it leaves the caches alone
         repository.add_audit(session, actor=scope.actor.label, actor_user_id=scope.account_id,
                              organisation_id=scope.organisation_id, action=f"export.{what}", entity=what,
                              details=details)

@@ -68,7 +68,7 @@ def export_people(session: Session, *, organisation_id: int, fmt: str, actor: Ac
         text = write_csv(columns, ([("" if r[c] is None else r[c]) for c in columns] for r in records))
     else:
         raise ValueError(f"unknown export format {fmt!r}")
-    with writing(session):
+    with writing(session, changes_data=False):  # an export is a read: it leaves the caches alone
         repository.add_audit(session, actor=actor.label, actor_user_id=actor.user_id, organisation_id=organisation_id,
                              action="people.export", entity="organisation", entity_id=str(organisation_id),
                              details={"format": fmt, "rows": len(records),

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from planner.db import repository
 from planner.db.engine import WRITE_INTENT
 
 __all__ = ["Actor", "writing"]
@@ -31,18 +32,24 @@ class Actor:
 
 
 @contextmanager
-def writing(session: Session, *, commit: bool = True) -> Iterator[Session]:
+def writing(session: Session, *, commit: bool = True, changes_data: bool = True) -> Iterator[Session]:
     """Run a block as one write transaction: commit if it finishes, roll back if it raises.
 
     Any read transaction already open on the session is closed first, so the write
     starts fresh (on SQLite it takes the write lock up front: see planner.db.engine).
     ``commit=False`` runs everything and then rolls back: a dry run.
+    The commit moves the data version on, which empties the caches
+    (planner.services.cache), unless ``changes_data=False``: a transaction that only
+    records a read in the audit log (a sign-in, an export, a denied request).
     """
     if session.in_transaction():
         session.commit()
     session.connection(execution_options={WRITE_INTENT: True})
     try:
         yield session
+        if commit and changes_data:
+            # Last, just before the commit: on PostgreSQL its row lock is held only for the commit.
+            repository.bump_data_version(session)
     except BaseException:
         session.rollback()
         raise

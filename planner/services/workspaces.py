@@ -20,7 +20,7 @@ from planner.domain.model import DOMAINS, TRACKS, Person, Rubric, Team
 from planner.domain.sequencing import HiringPlan, HypotheticalHire, plan_hiring, project
 from planner.domain.staging import OrgAssessment, assess_org
 from planner.services.access import Forbidden, Hidden, Scope
-from planner.services.assessments import PersonDetail, person_detail, record_assessment
+from planner.services.assessments import PersonDetail, detail_of, person_detail, record_assessment
 from planner.services.cache import VersionedCache, data_version
 from planner.services.rubrics import (
     RubricInUse,
@@ -151,10 +151,15 @@ def team_view(session: Session, scope: Scope, slug: str) -> TeamView:
 
 
 def person_view(session: Session, scope: Scope, employee_id: str) -> PersonDetail:
-    """A person's detail, or `Hidden` when they are outside the caller's scope."""
-    detail = person_detail(session, organisation_id=scope.organisation_id, employee_id=employee_id)
-    scope.require_view(detail.stored.person)
-    return detail
+    """A person's detail, or `Hidden` when they are outside the caller's scope or do not exist.
+
+    Both are decided by the same look-up, before anything else is read, so a hidden
+    person and a missing one are answered alike and in the same time.
+    """
+    stored = repository.get_person(session, organisation_id=scope.organisation_id, employee_id=employee_id)
+    if stored is None or not scope.can_view(stored.person):
+        raise Hidden(f"no person {employee_id!r}")
+    return detail_of(session, organisation_id=scope.organisation_id, stored=stored)
 
 
 def person_roadmap(session: Session, scope: Scope, employee_id: str, target_level: int | None = None,

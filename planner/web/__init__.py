@@ -18,7 +18,7 @@ __all__ = ["create_app"]
 
 def create_app(test_config: dict[str, Any] | None = None) -> OpenAPI:
     """Create the app; `test_config` overrides configuration (tests, embedding)."""
-    from planner.web import api, auth, config, database, errors, pages, security, sso
+    from planner.web import api, auth, config, database, denied, errors, pages, security, sso
     from planner.web.json_provider import OrjsonProvider
 
     app = OpenAPI(
@@ -42,6 +42,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> OpenAPI:
     security.init_app(app)
     auth.init_app(app)
     sso.init_app(app)
+    denied.init_app(app)
     errors.init_app(app)
     pages.init_app(app)
     api.init_app(app)

@@ -34,6 +34,8 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_RATE_LIMIT": "10 per minute",
     "LOGIN_ADDRESS_RATE_LIMIT": "60 per minute",
     "LOGIN_ACCOUNT_RATE_LIMIT": "30 per 15 minutes",
+    # Denied requests written to the audit log per caller (planner/web/denied.py); the rest are not.
+    "DENIED_AUDIT_RATE_LIMIT": "10 per minute",
     "FORCE_HTTPS": False,
     #: How many proxies in front of the planner set X-Forwarded-For/-Proto/-Host (PLANNER_TRUSTED_PROXIES).
     "TRUSTED_PROXIES": 0,

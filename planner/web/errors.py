@@ -7,13 +7,13 @@ import sqlite3
 
 import psycopg
 from flask import Flask, Response, current_app, g, jsonify, make_response, render_template, request
-from flask_login import current_user
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, SecurityError
 
-from planner.services.access import Forbidden, Hidden, record_denied
+from planner.services.access import Forbidden, Hidden
 from planner.services.errors import NotFound, StaleWrite
 from planner.web.database import get_session
+from planner.web.denied import audit_denied
 
 __all__ = ["error_response", "init_app"]
 
@@ -39,20 +39,11 @@ def error_response(status: int, title: str, detail: str, **extra):
     return render_template("error.html", status=status, title=title, detail=detail), status
 
 
-def _audit_denied() -> None:
-    scope = current_user.scope if current_user.is_authenticated else None
-    try:
-        record_denied(get_session(), scope=scope, what=f"{request.method} {request.path}",
-                      remote_addr=request.remote_addr)
-    except OperationalError:
-        log.exception("could not write the denied access to the audit log")
-
-
 def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         if exc.code == 403:
-            _audit_denied()
+            audit_denied()
         status = exc.code or 500
         if _is_api():
             response = make_response(error_response(status, exc.name, exc.description or ""))
@@ -71,12 +62,12 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Forbidden)
     def forbidden(exc: Forbidden):
-        _audit_denied()
+        audit_denied()
         return error_response(403, "Forbidden", str(exc))
 
     @app.errorhandler(Hidden)
     def hidden(exc: Hidden):
-        _audit_denied()
+        audit_denied()
         return error_response(404, "Not Found", str(exc))
 
     @app.errorhandler(NotFound)

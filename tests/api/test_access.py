@@ -115,9 +115,11 @@ def test_denied_reads_and_refused_assessments_are_audited(app, api, version_of):
     assert ("aisha.voss@meridian.example", f"POST /api/v1/people/{TEAMMATE_ID}/assessments") in audited
 
 
-def test_a_missing_record_is_not_a_denial(app, api):
+def test_a_missing_record_is_audited_as_a_hidden_one_is(app, api):
+    """One path for both (issue 14, item 9): no audit write, and no time, tells them apart."""
     api("hr").get(f"/api/v1/people/{MISSING}")
-    assert denials(app) == []
+    assert [(row.actor, row.entity_id) for row in denials(app)] == [("hr@meridian.example",
+                                                                     f"GET /api/v1/people/{MISSING}")]
 
 
 #: The roster's routes (HR only): what HR gets, with a body where one is needed; everyone else gets 403.

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
+from concurrent.futures import ThreadPoolExecutor
+
 from sqlmodel import Session
 
 from planner.db import repository
@@ -12,6 +13,12 @@ from planner.services.transactions import writing
 
 def audited_write(session: Session, action: str = "test.write") -> None:
     with writing(session):
+        repository.add_audit(session, actor="test", action=action)
+
+
+def audited_read(session: Session, action: str = "test.read") -> None:
+    """What a sign-in, an export or a denied request does: an audit row and no data changed."""
+    with writing(session, changes_data=False):
         repository.add_audit(session, actor="test", action=action)
 
 
@@ -69,18 +76,32 @@ def test_two_databases_never_share_a_version(make_database_url):
     assert versions[0] != versions[1]
 
 
-@pytest.mark.parametrize("make_database_url", ["postgresql"], indirect=True)
-def test_on_postgresql_a_write_that_commits_a_lower_audit_id_last_still_changes_the_version(engine):
-    with Session(engine) as early, Session(engine) as late:
-        with writing(early, commit=False):  # takes the lower audit id ...
-            repository.add_audit(early, actor="early", action="test.early")
-            early.flush()
-            audited_write(late, "test.late")  # ... while a later writer commits a higher one
-            with Session(engine) as reader:
-                before = data_version(reader)
-            early.commit()  # ... and commits last
-        with Session(engine) as reader:  # the next request's session
-            assert data_version(reader) != before
+def test_an_audit_row_that_records_a_read_leaves_the_version_alone(session):
+    before = data_version(session)
+    for action in ("auth.login", "export.plan", "access.denied"):
+        audited_read(session, action)
+    assert data_version(session) == before
+
+
+def test_a_rolled_back_write_leaves_the_version_alone(session):
+    before = data_version(session)
+    with writing(session, commit=False):
+        repository.add_audit(session, actor="test", action="test.dry_run")
+    assert data_version(session) == before
+
+
+def test_concurrent_writers_each_move_the_version_on_once(engine):
+    """On PostgreSQL the version row's lock queues the writers: none overwrites another's number."""
+    def write(n: int) -> None:
+        with Session(engine) as session:
+            audited_write(session, f"test.concurrent.{n}")
+
+    with Session(engine) as reader:
+        start = data_version(reader)[1]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(write, range(12)))
+    with Session(engine) as reader:
+        assert data_version(reader)[1] == start + 12
 
 
 class TestVersionedCache:
