@@ -22,10 +22,12 @@ from sqlalchemy import (
     bindparam,
     cast,
     delete,
+    false,
     func,
     insert,
     or_,
     select,
+    tuple_,
     type_coerce,
     update,
 )
@@ -52,6 +54,7 @@ __all__ = [
     "Account",
     "AccountListing",
     "Organisation",
+    "PeopleFilter",
     "RosterRow",
     "StoredPerson",
     "TeamRecord",
@@ -72,6 +75,7 @@ __all__ = [
     "bump_data_version",
     "bump_person_version",
     "count_assessments",
+    "count_people",
     "current_answers",
     "ensure_teams",
     "erase_assessment_text",
@@ -85,7 +89,9 @@ __all__ = [
     "linked_accounts",
     "load_people",
     "load_teams",
+    "page_of_people",
     "person_history",
+    "profile_counts",
     "rebuild_team_managers",
     "rename_team",
     "replace_author",
@@ -142,6 +148,27 @@ class StoredPerson:
     id: int
     version: int
     person: Person
+
+
+@dataclass(frozen=True, slots=True)
+class PeopleFilter:
+    """Which people of an organisation a list shows (never those who have left); every condition given must hold.
+
+    `domain` keeps people assessed in it, at `min_domain_level` or above if given; a
+    `min_domain_level` without a domain keeps people at that level in any domain.
+    `teams` and `me` say what the reader may see (None: everyone; else the people of
+    those teams, and the person `me`). `profiles` keeps only people with one of these
+    levels tuples (how a filter on the level held, which is scored, reaches SQL).
+    """
+
+    teams: frozenset[str] | None = None
+    me: str | None = None
+    name: str | None = None
+    team: str | None = None
+    track: str | None = None
+    domain: str | None = None
+    min_domain_level: int | None = None
+    profiles: frozenset[tuple[int | None, ...]] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,6 +364,74 @@ def _read_people(session: Session, organisation_id: int, person_ids: Iterable[in
         profiles = Profile.interned(zip(*levels))
         people = list(map(Person, employee_ids, names, tracks, profiles, emails, teams, managers))
     return row_ids, versions, people
+
+
+def _filtered(query, people_filter: PeopleFilter):
+    """`query` (over the person table, with the team joined as in `_people_query`) narrowed by `people_filter`."""
+    person, team, f = PersonRow.__table__, TeamRow.__table__, people_filter
+    if f.teams is not None:
+        visible = team.c.slug.in_(sorted(f.teams))
+        query = query.where(visible | (person.c.employee_id == f.me) if f.me else visible)
+    if f.name:
+        pattern = "%" + f.name.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(func.lower(person.c.name).like(pattern, escape="\\")
+                            | func.lower(person.c.employee_id).like(pattern, escape="\\"))
+    if f.team:
+        query = query.where(team.c.slug == f.team)
+    if f.track:
+        query = query.where(person.c.track == f.track)
+    if f.domain:
+        query = query.where(person.c[f.domain] >= (f.min_domain_level or 0))  # NULL (not assessed) never passes
+    elif f.min_domain_level is not None:
+        query = query.where(or_(*(person.c[d] >= f.min_domain_level for d in DOMAINS)))
+    if f.profiles is not None:
+        # COALESCE: a blank cell (NULL) equals nothing in SQL, but is a value of the profile here.
+        levels = tuple_(*(func.coalesce(person.c[d], -1) for d in DOMAINS))
+        wanted = sorted(tuple(-1 if v is None else v for v in p) for p in f.profiles)
+        query = query.where(levels.in_(wanted) if wanted else false())
+    return query
+
+
+def _from_people(organisation_id: int, *columns):
+    person, team = PersonRow.__table__, TeamRow.__table__
+    return (select(*columns).select_from(person)
+            .outerjoin(team, (team.c.id == person.c.team_id) & (team.c.organisation_id == organisation_id))
+            .where(person.c.organisation_id == organisation_id, active_people(person)))
+
+
+def count_people(session: Session, *, organisation_id: int, people_filter: PeopleFilter) -> int:
+    """How many people of the organisation `people_filter` keeps."""
+    query = _from_people(organisation_id, func.count())
+    return session.execute(_filtered(query, people_filter)).scalar_one()
+
+
+def page_of_people(session: Session, *, organisation_id: int, people_filter: PeopleFilter, offset: int,
+                   limit: int) -> list[StoredPerson]:
+    """One page of the people `people_filter` keeps, by name (then employee id)."""
+    person = PersonRow.__table__
+    query = (_filtered(_people_query(organisation_id), people_filter).order_by(None)
+             .order_by(person.c.name, person.c.employee_id).offset(offset).limit(limit))
+    with collector_paused():
+        rows = session.execute(query).all()
+    if not rows:
+        return []
+    row_ids, versions, employee_ids, names, tracks, emails, teams, managers, *levels = zip(*rows)
+    people = map(Person, employee_ids, names, tracks, Profile.interned(zip(*levels)), emails, teams, managers)
+    return list(map(StoredPerson, row_ids, versions, people))
+
+
+def profile_counts(session: Session, *, organisation_id: int,
+                   people_filter: PeopleFilter) -> list[tuple[tuple[int | None, ...], str, str, int]]:
+    """``(levels, track, team slug, how many)`` per distinct group of the people `people_filter` keeps.
+
+    Counted by the database (``GROUP BY`` the level columns, track and team): a large
+    organisation has far fewer distinct profiles than people, so the domain scores each once.
+    """
+    person = PersonRow.__table__
+    slug = func.coalesce(TeamRow.__table__.c.slug, "")
+    groups = (person.c.track, slug, *(person.c[d] for d in DOMAINS))
+    query = _filtered(_from_people(organisation_id, *groups, func.count()), people_filter).group_by(*groups)
+    return [(tuple(levels), track, team, count) for track, team, *levels, count in session.execute(query)]
 
 
 def stored_people(session: Session, *, organisation_id: int, person_ids: Iterable[int] | None = None,

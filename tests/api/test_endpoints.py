@@ -159,3 +159,30 @@ def test_everyone_reads_the_rubric_in_use(api):
 
 def test_answers_are_never_cached(api):
     assert api("hr").get("/api/v1/people").headers["Cache-Control"] == "no-store"
+
+
+def test_the_people_list_pages_by_name_and_next_leads_to_every_person_once(login):
+    client, url, seen = login("hr"), "/api/v1/people?limit=30", []
+    while url:
+        page = ok(client.get(url), schemas.People)
+        assert page["total"] == 80 and page["limit"] == 30
+        seen += [p["employee_id"] for p in page["people"]]
+        url = page["next"]
+    assert len(seen) == len(set(seen)) == 80
+
+
+def test_the_people_list_searches_and_filters_like_the_people_page(login):
+    client = login("hr")
+    found = ok(client.get("/api/v1/people?team=platform&domain=evaluation&min_level=3"), schemas.People)
+    assert found["people"] and found["total"] == len(found["people"])
+    assert all(p["team"] == "platform" and p["domains"]["evaluation"] >= 3 for p in found["people"])
+    named = ok(client.get(f"/api/v1/people?q={TEAMMATE_ID.lower()}"), schemas.People)["people"]
+    assert [p["employee_id"] for p in named] == [TEAMMATE_ID]
+    level_two = ok(client.get("/api/v1/people?level=2&limit=200"), schemas.People)["people"]
+    assert level_two and {p["level"] for p in level_two} == {2}
+
+
+@pytest.mark.parametrize("query", ["limit=0", "limit=201", "page=0", "domain=cooking", "min_level=6", "level=9"])
+def test_bad_paging_or_filters_are_422_naming_the_field(login, query):
+    response = login("hr").get(f"/api/v1/people?{query}")
+    assert response.status_code == 422, response.get_json()

@@ -9,7 +9,8 @@ from flask import url_for
 from planner.domain.model import Rubric
 from planner.reports import roadmap_dict, score_dict, score_dicts
 from planner.services.assessments import PersonDetail
-from planner.services.workspaces import assess_person, person_roadmap, person_view, rubric_in_use, visible_assessment
+from planner.services.directory import PeopleSearch, find_people
+from planner.services.workspaces import assess_person, person_roadmap, person_view, rubric_in_use
 from planner.web.api import schemas
 from planner.web.api.base import api_blueprint
 from planner.web.auth import current_scope
@@ -37,10 +38,18 @@ def person_json(detail: PersonDetail, rubric: Rubric) -> dict[str, Any]:
 
 @bp.get("/people", responses={200: schemas.People})
 def list_people(query: schemas.PeopleQuery):
-    """The people you may see (HR: everyone; a manager: their teams and themselves; others: themselves)."""
-    assessment = visible_assessment(get_session(), current_scope())
-    scores = (s for s in assessment.scores if query.team is None or s.person.team == query.team)
-    return {"people": score_dicts(scores, assessment.rubric)}
+    """The people you may see (HR: everyone; a manager: their teams and themselves; others: themselves),
+    by name, one page at a time, searched and filtered like the people page."""
+    session, scope = get_session(), current_scope()
+    found = find_people(session, scope, PeopleSearch(
+        name=query.q, team=query.team, track=query.track, level=query.level, domain=query.domain,
+        min_domain_level=query.min_level, page=query.page, per_page=query.limit))
+    following = None
+    if found.has_next:
+        args = {**query.model_dump(exclude_none=True), "page": found.page + 1}
+        following = url_for(".list_people", **args)
+    return {"people": score_dicts(found.scores, rubric_in_use(session, scope).rubric), "total": found.total,
+            "page": found.page, "limit": found.per_page, "next": following}
 
 
 @bp.get("/people/<employee_id>", responses={200: schemas.PersonDetail, **NOT_YOURS})

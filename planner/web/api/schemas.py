@@ -149,6 +149,16 @@ def _query_schema(model: type[Query]) -> dict[str, Any]:
 
 class PeopleQuery(Query):
     team: TeamSlug = Field(None, description="Only the people of this team.", json_schema_extra=_optional)
+    q: Annotated[str, Field(max_length=200)] = Field(
+        None, description="Only people whose name or employee id contains this (any case).", json_schema_extra=_optional)
+    track: Track = Field(None, description="Only the people of this track.", json_schema_extra=_optional)
+    level: Level = Field(None, description="Only people holding exactly this EAISM level.", json_schema_extra=_optional)
+    domain: Domain = Field(None, description="Only people assessed in this domain (at `min_level` or above, "
+                                             "given it).", json_schema_extra=_optional)
+    min_level: Level = Field(None, description="Only people at this level or above in `domain` (without "
+                                               "`domain`: in at least one domain).", json_schema_extra=_optional)
+    page: whole_number(1, 10**6) = Field(1, description="Which page (from 1).")
+    limit: whole_number(1, 200) = Field(100, description="People per page (at most 200).")
 
 
 class RoadmapQuery(Query):
@@ -361,7 +371,13 @@ class Plan(Shape):
 # --- responses: people and teams ------------------------------------------------------
 
 class People(Shape):
+    """One page of the people you may see, by name; follow `next` for the following page."""
+
     people: list[Employee]
+    total: int = Field(description="People matching the query, on every page.")
+    page: int
+    limit: int
+    next: str | None = Field(description="The URL of the next page; null on the last.")
 
 
 class Disagreement(Shape):

@@ -60,9 +60,11 @@ def navigation() -> dict:
     items: list[tuple[str, str]] = []
     if scope.role == "hr":
         items += [("org.stage", "Organisation"), ("org.hiring", "Hiring plan"), ("team.overview", "Teams"),
-                  ("roster.people", "People"), ("imports.start", "Import people")]
+                  ("roster.people", "People"), ("imports.start", "Import people"),
+                  ("people.directory", "Find people")]
     elif scope.role == "manager":
-        items.append(("team.overview", "My teams" if len(scope.managed_teams) > 1 else "My team"))
+        items += [("team.overview", "My teams" if len(scope.managed_teams) > 1 else "My team"),
+                  ("people.directory", "People")]
     if scope.employee_id:
         items.append(("me.roadmap", "My roadmap"))
     items += [("maturity.overview", "Practice maturity"), ("rubric.matrix", "Skills matrix")]

@@ -35,8 +35,8 @@ from planner.domain.assessments import MAX_VERSION, evidence_problem
 from planner.domain.model import DOMAINS, LEVELS, MAX_LEVEL, Person, Profile, Rubric
 from planner.domain.sequencing import HypotheticalHire
 
-__all__ = ["AssessmentForm", "EraseForm", "ImportConfirmForm", "NewPersonForm", "PeopleImportForm", "PersonForm",
-           "PlanForm", "RoadmapForm", "RubricUploadForm", "TeamForm", "TeamNameForm", "VersionForm"]
+__all__ = ["AssessmentForm", "EraseForm", "ImportConfirmForm", "NewPersonForm", "PeopleImportForm", "PeopleSearchForm",
+           "PersonForm", "PlanForm", "RoadmapForm", "RubricUploadForm", "TeamForm", "TeamNameForm", "VersionForm"]
 
 #: How many what-if rows of each kind the hiring page offers.
 WHAT_IF_ROWS = 3
@@ -266,6 +266,40 @@ class TeamForm(FlaskForm):
 
 class TeamNameForm(VersionForm, TeamForm):
     """A new name for a team, at the version the page showed."""
+
+
+class PeopleSearchForm(FlaskForm):
+    """Search and filters of the people list, read from the query string (bookmarkable)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Name or employee id", validators=[Optional(), Length(max=200)])
+    team = SelectField("Team", validators=[Optional()], choices=[])
+    track = SelectField("Track", validators=[Optional()], choices=[])
+    level = SelectField("EAISM level", coerce=_optional_int, validators=[Optional()], choices=[])
+    domain = SelectField("Domain", validators=[Optional()], choices=[])
+    min_level = SelectField("At least", coerce=_optional_int, validators=[Optional()],
+                            choices=_levels("Any level"))
+    page = IntegerField("Page", validators=[Optional(), NumberRange(min=1, max=10**6)])
+
+    @classmethod
+    def from_query(cls, rubric: Rubric, teams: Mapping[str, str]) -> PeopleSearchForm:
+        form = cls(formdata=request.args or None)
+        form.team.choices = _options([("", "Any team"), *sorted(teams.items(), key=lambda t: t[1])])
+        form.track.choices = _options([("", "Any track"), *((t.slug, t.name) for t in rubric.tracks)])
+        form.level.choices = _options([("", "Any level"), *((n, f"L{n} {rubric.level_title(n)}") for n in LEVELS)])
+        form.domain.choices = _options([("", "Any domain"), *((d.slug, d.name) for d in rubric.domains)])
+        return form
+
+    def validate_min_level(self, field) -> None:
+        if field.data is not None and not self.domain.data:
+            raise ValidationError("Choose the domain this level is for.")
+
+    def query_args(self, **changes: Any) -> dict[str, Any]:
+        """The non-empty answers as query parameters, with `changes` (e.g. another page)."""
+        args = {f.name: f.data for f in self if f.data not in (None, "")}
+        return {k: v for k, v in {**args, **changes}.items() if v not in (None, "")}
 
 
 class RubricUploadForm(FlaskForm):
