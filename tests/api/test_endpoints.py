@@ -130,8 +130,9 @@ def test_a_roadmap_reaches_the_target_level_and_shows_the_other_tracks(api):
 def test_hr_sees_the_stage_and_the_plan(api):
     stage = ok(api("hr").get("/api/v1/org/stage"), schemas.OrgStage)
     # headcount is the AI workforce the gates read (issue 10: the 30 business-track people are outside it).
-    assert stage["headcount"] == 50 and stage["total_headcount"] == 80 and len(stage["employees"]) == 80
-    assert {t["team"] for t in stage["teams"]} == {e["team"] for e in stage["employees"]}
+    assert stage["headcount"] == 50 and stage["total_headcount"] == 80 and stage["people"] == "/api/v1/people"
+    everyone = ok(api("hr").get(stage["people"]), schemas.People)["people"]
+    assert {t["team"] for t in stage["teams"]} == {e["team"] for e in everyone}
     plan = ok(api("hr").get("/api/v1/org/plan?target_stage=3&per_quarter=2"), schemas.Plan)
     assert plan["target_stage"]["number"] == 3 and plan["per_quarter"] == 2 and plan["what_if"] is None
     assert any(phase["critical"] for phase in plan["phases"])

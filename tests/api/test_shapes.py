@@ -30,8 +30,10 @@ def cli_json(database):
     return run
 
 
-def test_org_stage_is_planner_assess(api, cli_json):
-    assert api("hr").get("/api/v1/org/stage").get_json() == cli_json(assess)
+def test_org_stage_is_planner_assess_with_a_link_to_the_people_instead_of_everyone(api, cli_json):
+    expected = cli_json(assess)
+    del expected["employees"]  # listed page by page at /api/v1/people
+    assert api("hr").get("/api/v1/org/stage").get_json() == {**expected, "people": "/api/v1/people"}
 
 
 @pytest.mark.parametrize(("query", "args"), [
@@ -58,8 +60,9 @@ def test_a_roadmap_is_planner_roadmap(api, cli_json, query, args):
 
 def test_each_listed_person_is_an_entry_of_planner_assess(api, cli_json):
     everyone = {e["employee_id"]: e for e in cli_json(assess)["employees"]}
-    people = api("hr").get("/api/v1/people").get_json()["people"]
-    assert people == list(everyone.values())
+    people = api("hr").get("/api/v1/people").get_json()["people"]  # listed by name, one page of 80
+    assert {p["employee_id"]: p for p in people} == everyone
+    assert [p["name"] for p in people] == sorted(p["name"] for p in people)
     detail = api("hr").get(f"/api/v1/people/{TEAMMATE_ID}").get_json()
     assert {key: detail[key] for key in everyone[TEAMMATE_ID]} == everyone[TEAMMATE_ID]
 

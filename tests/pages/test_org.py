@@ -96,10 +96,17 @@ def test_a_what_if_promotion_names_the_person_and_raises_l3_capacity(login):
     assert re.search(r"<dt>At L3 or above</dt><dd>1 → 2</dd>", page)
 
 
-def test_the_promotion_choices_are_grouped_by_team(login):
-    page = text_of(login("hr").get("/hiring"))
-    assert '<optgroup label="Platform Engineering">' in page
-    assert '<option value="E1014">Daria Adeyemi (L2)</option>' in page
+def test_a_what_if_promotion_finds_the_person_by_name_in_a_search_field_not_a_dropdown(login):
+    client = login("hr")
+    assert 'type="search"' in text_of(client.get("/hiring")) and "<optgroup" not in text_of(client.get("/hiring"))
+    page = text_of(client.get("/hiring?promotions-0-employee_id=daria+adeyemi&promotions-0-level=3"))
+    assert "Develop Daria Adeyemi from L2 to L3" in page
+
+
+def test_a_promotion_naming_nobody_is_explained_beside_the_field(login):
+    response = login("hr").get("/hiring?promotions-0-employee_id=Nobody+Here&promotions-0-level=3")
+    assert response.status_code == 422
+    assert "Nobody has this name or employee id." in text_of(response)
 
 
 def test_a_what_if_needs_a_level_for_a_hire(login):

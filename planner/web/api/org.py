@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from flask import url_for
+
 from planner.domain.sequencing import HypotheticalHire, PlanError
 from planner.reports import assessment_dict, plan_dict
 from planner.services.workspaces import hiring_plan, org_stage
@@ -31,8 +33,10 @@ def _plan(target_stage: int | None, per_quarter: int | None, hires: Sequence[Hyp
 
 @bp.get("/org/stage", responses={200: schemas.OrgStage, **HR_ONLY})
 def get_stage():
-    """The stage, the gate that blocks the next one, warnings, coverage and everyone's level (`planner assess`)."""
-    return assessment_dict(org_stage(get_session(), current_scope()))
+    """The stage, the gate that blocks the next one, warnings and coverage (`planner assess`); everyone's
+    level is at `people` (``/api/v1/people``), page by page."""
+    return {**assessment_dict(org_stage(get_session(), current_scope()), employees=False),
+            "people": url_for("api_people.list_people")}
 
 
 @bp.get("/org/plan", responses={200: schemas.Plan, **HR_ONLY})

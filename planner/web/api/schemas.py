@@ -310,9 +310,10 @@ class TeamStage(Shape):
 
 
 class OrgStage(OrgSummary):
-    """``planner assess --format json``, over the whole organisation."""
+    """``planner assess --format json`` over the whole organisation, without the list of everyone:
+    that is `people`, one page at a time (an organisation of 100,000 would be megabytes here)."""
 
-    employees: list[Employee]
+    people: str = Field(description="The URL listing everyone's level, page by page.")
     teams: list[TeamStage]
 
 

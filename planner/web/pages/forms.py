@@ -135,9 +135,10 @@ class HireRow(Form):
 
 
 class PromotionRow(Form):
-    """A what-if: develop one named person to `level`."""
+    """A what-if: develop one person, found by name or employee id, to `level`."""
 
-    employee_id = SelectField("Person", choices=[], validators=[Optional()], **_CHOOSE)
+    employee_id = StringField("Person", validators=[Optional(), Length(max=200)],
+                              filters=[lambda text: text.strip() if isinstance(text, str) else text])
     level = SelectField("To level", choices=_levels("Level"), coerce=_optional_int, **_CHOOSE)
 
     def validate_level(self, field) -> None:
@@ -157,21 +158,35 @@ class PlanForm(FlaskForm):
     promotions = FieldList(FormField(PromotionRow), min_entries=WHAT_IF_ROWS, max_entries=WHAT_IF_ROWS)
 
     @classmethod
-    def from_query(cls, rubric: Rubric, people: Iterable[tuple[Person, int]], teams: Mapping[str, str],
-                   default_target: int) -> PlanForm:
-        """Bind the query string; `people` are (person, level) pairs to offer for promotion."""
+    def from_query(cls, rubric: Rubric, people: Iterable[Person], default_target: int) -> PlanForm:
+        """Bind the query string; a promotion names one of `people` by employee id or by a name only they have."""
         form = cls(formdata=request.args or None, target=default_target)
         form.target.choices = _options((s.number, f"Stage {s.number}: {s.name}") for s in rubric.stages)
         domains = _options((d.slug, d.name) for d in rubric.domains)
-        candidates = _options([("", "Nobody")])
-        for person, level in sorted(people, key=lambda p: (teams.get(p[0].team, p[0].team), p[0].name)):
-            candidates += _options([(person.employee_id, f"{person.name} (L{level})")],
-                                   optgroup=teams.get(person.team, person.team) or "No team")
         for row in form.hires:
             row.domains.choices = domains
-        for row in form.promotions:
-            row.employee_id.choices = candidates
+        form._people = people
         return form
+
+    def validate_promotions(self, field) -> None:
+        """Each promotion's person, searched by employee id, else by name (any case): it must find one person."""
+        asked = [row.employee_id for row in field if row.employee_id.data]
+        if not asked:
+            return
+        ids, by_name = set(), {}
+        for person in self._people:
+            ids.add(person.employee_id)
+            by_name.setdefault(person.name.casefold(), []).append(person.employee_id)
+        for entry in asked:
+            if entry.data in ids:
+                continue
+            found = by_name.get(entry.data.casefold(), [])
+            if len(found) == 1:
+                entry.data = found[0]
+            else:
+                entry.errors = [*entry.errors, "Nobody has this name or employee id." if not found else
+                                f"{len(found)} people have this name: give the employee id (see People)."]
+                raise ValidationError("A promotion names nobody, or several people.")
 
     def what_ifs(self) -> tuple[list[HypotheticalHire], list[tuple[str, int]]]:
         hires = [HypotheticalHire(row.level.data, tuple(row.domains.data or ()))

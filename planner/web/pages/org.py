@@ -71,9 +71,8 @@ def _plan_form() -> tuple[PlanForm, OrgAssessment]:
     """The plan form bound to the query string, and the organisation as it stands now."""
     session, scope = get_session(), current_scope()
     now = org_stage(session, scope)
-    teams = {t.slug: t.name for t in visible_teams(session, scope)}
     default_target = min(now.stage.number + 1, now.rubric.max_stage)
-    form = PlanForm.from_query(now.rubric, [(s.person, s.level) for s in now.scores], teams, default_target)
+    form = PlanForm.from_query(now.rubric, [s.person for s in now.scores], default_target)
     return form, now
 
 
