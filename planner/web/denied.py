@@ -34,9 +34,9 @@ log = logging.getLogger(__name__)
 class DeniedLog:
     """Which denied requests get an audit row: the first `rate` of each window, per caller."""
 
-    def __init__(self, rate: str, storage_uri: str) -> None:
+    def __init__(self, rate: str, storage_uri: str, storage_options: dict | None = None) -> None:
         self.limit = parse(rate)
-        self.limiter = FixedWindowRateLimiter(storage_from_string(storage_uri))
+        self.limiter = FixedWindowRateLimiter(storage_from_string(storage_uri, **(storage_options or {})))
 
     def admit(self, caller: str) -> tuple[bool, int | None]:
         """(write a row?, when the window ends if this is its last row, as a Unix time)."""
@@ -49,7 +49,8 @@ class DeniedLog:
 
 def init_app(app: Flask) -> None:
     app.extensions["planner_denied_log"] = DeniedLog(app.config["DENIED_AUDIT_RATE_LIMIT"],
-                                                     app.config["RATELIMIT_STORAGE_URI"])
+                                                     app.config["RATELIMIT_STORAGE_URI"],
+                                                     app.config.get("RATELIMIT_STORAGE_OPTIONS"))
 
 
 def audit_denied() -> None:

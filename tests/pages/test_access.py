@@ -10,7 +10,7 @@ from .conftest import OTHER_TEAM_ID, TEAMMATE_ID
 
 #: HR's roster pages: nobody else opens them.
 ROSTER_PAGES = ["/people", "/people/new", f"/people/{TEAMMATE_ID}", f"/people/{TEAMMATE_ID}/data", "/teams"]
-PAGES = ["/team", f"/team/people/{TEAMMATE_ID}", "/org", "/hiring", "/hiring/print", "/hiring/export.csv",
+PAGES = ["/team", f"/team/people/{TEAMMATE_ID}", "/directory", "/org", "/hiring", "/hiring/print", "/hiring/export.csv",
          "/hiring/export.md", "/me", "/me/self-assessment", "/me/data", "/rubric", "/rubric/download", "/account",
          "/users", "/users/1", *ROSTER_PAGES, "/import"]
 #: HR's user administration, roster and people import: every page and form of them is HR's alone.
@@ -22,7 +22,7 @@ EXPECTED = {
     "hr": dict.fromkeys(PAGES, 200),
     "manager": {**dict.fromkeys(PAGES, 200), **dict.fromkeys(HR_ONLY, 403)},
     "individual": {**dict.fromkeys(PAGES, 200), **dict.fromkeys(HR_ONLY, 403), "/team": 403,
-                   f"/team/people/{TEAMMATE_ID}": 403},
+                   f"/team/people/{TEAMMATE_ID}": 403, "/directory": 403},
 }
 #: HR's roster forms (POST): nobody else may send them, and a refusal changes nothing.
 ROSTER_FORMS = {
@@ -115,9 +115,9 @@ def test_nobody_assesses_themselves_as_a_manager(login):
 
 
 NAVIGATION = {
-    "hr": ["Organisation", "Hiring plan", "Teams", "People", "Import people", "Practice maturity", "Skills matrix",
-           "Users", "Account"],
-    "manager": ["My team", "My roadmap", "Practice maturity", "Skills matrix", "Account"],
+    "hr": ["Organisation", "Hiring plan", "Teams", "People", "Import people", "Find people", "Practice maturity",
+           "Skills matrix", "Users", "Account"],
+    "manager": ["My team", "People", "My roadmap", "Practice maturity", "Skills matrix", "Account"],
     "individual": ["My roadmap", "Practice maturity", "Skills matrix", "Account"],
 }
 

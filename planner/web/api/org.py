@@ -35,8 +35,9 @@ def _plan(target_stage: int | None, per_quarter: int | None, hires: Sequence[Hyp
 def get_stage():
     """The stage, the gate that blocks the next one, warnings and coverage (`planner assess`); everyone's
     level is at `people` (``/api/v1/people``), page by page."""
-    return {**assessment_dict(org_stage(get_session(), current_scope()), employees=False),
-            "people": url_for("api_people.list_people")}
+    answer = assessment_dict(org_stage(get_session(), current_scope()))
+    del answer["employees"]  # megabytes at 100,000 people: listed page by page instead
+    return {**answer, "people": url_for("api_people.list_people")}
 
 
 @bp.get("/org/plan", responses={200: schemas.Plan, **HR_ONLY})

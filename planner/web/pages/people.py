@@ -19,7 +19,7 @@ bp = workspace_blueprint("people", __name__, "hr", "manager")
 PER_PAGE = 50
 
 
-@bp.get("/people")
+@bp.get("/directory")
 def directory():
     """Search by name, filter by team, track, level and a domain's level; 50 people a page."""
     session, scope = get_session(), current_scope()
