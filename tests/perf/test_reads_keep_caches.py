@@ -29,11 +29,11 @@ def denials(app) -> list[AuditRow]:
 
 
 def test_failed_sign_ins_exports_and_denied_requests_leave_the_data_version_alone(app, client_for, version_of):
-    hr, manager = client_for("hr"), client_for("manager")
+    hr, manager, individual = client_for("hr"), client_for("manager"), client_for("individual")  # signed in first
     assert hr.get("/org").status_code == 200
     before = version(app)
     assert manager.get(f"/team/people/{OTHER_TEAM_ID}").status_code == 404
-    assert client_for("individual").get("/org").status_code == 403
+    assert individual.get("/org").status_code == 403
     assert hr.get("/hiring/export.csv").status_code == 200
     assert app.test_client().post("/login", data={"email": ACCOUNTS["hr"], "password": "wrong"}).status_code == 401
     assert len(denials(app)) == 2
