@@ -113,8 +113,9 @@ def sign_in(session: Session, *, email: str, password: str, remote_addr: str | N
     """Authenticate, and audit the attempt; a success also records the time of the sign-in."""
     account = authenticate(session, email=email, password=password)
     label = email.strip().lower()[:320]
-    # A failed attempt changes no data (its audit row records a read); a sign-in stamps the account.
-    with writing(session, changes_data=account is not None):
+    # Neither outcome changes data a cached stage, plan or scope rests on: a failure is only
+    # audited, and a sign-in stamps the account's last sign-in (shown fresh on the users pages).
+    with writing(session, changes_data=False):
         if account is not None:
             repository.update_account(session, account_id=account.id, last_sign_in_at=utcnow())
         repository.add_audit(session, actor=label, actor_user_id=account.id if account else None,

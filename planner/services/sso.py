@@ -68,7 +68,8 @@ def sso_sign_in(session: Session, *, claims: Mapping[str, Any], hr_group: str | 
                                  role="hr" if is_hr else _roster_role(session, person.id),
                                  employee_id=person.employee_id, actor=actor)
     role = "hr" if is_hr else (_roster_role(session, person.id) if person is not None else account.role)
-    with writing(session):
+    # Only a role the roster changed moves the data version; the sign-in stamp alone is no change.
+    with writing(session, changes_data=role != account.role):
         values: dict[str, Any] = {"last_sign_in_at": utcnow()}
         if role != account.role:
             values["role"] = role
