@@ -17,7 +17,7 @@ def test_hr_archives_a_leaver_and_the_stage_and_heatmap_change(page, sign_in, sc
     heatmap = page.locator("#team-heatmap")
     expect(heatmap.get_by_role("link", name="Hiro Berg")).to_be_visible()
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="People").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="People", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("People")
     screenshot("roster")
     page.get_by_role("link", name="Hiro Berg").click()

@@ -55,7 +55,9 @@ def _evidence(value: str) -> str:
 
 
 #: The form's rule (`evidence_problem`): at most 2,000 characters and no NUL, which PostgreSQL refuses.
-Evidence = Annotated[str, Field(max_length=MAX_EVIDENCE_CHARS), AfterValidator(_evidence)]
+#: The pattern only tells clients (and schemathesis) about the NUL; `_evidence` enforces it, with its own message.
+Evidence = Annotated[str, Field(max_length=MAX_EVIDENCE_CHARS, json_schema_extra={"pattern": "^[^\\x00]*$"}),
+                     AfterValidator(_evidence)]
 
 
 def _as_utc(moment: datetime) -> datetime:
@@ -582,12 +584,16 @@ class UserAccounts(Shape):
 
 # --- roster administration (HR) ------------------------------------------------------
 
+#: Characters a pattern refuses as blank or control: written out, not ``\s``, because Python's ``\s``
+#: (what the roster service strips) and JSON Schema's (what clients and schemathesis read) differ.
+_BLANK = r"\x00-\x20\x7f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_CONTROL = r"\x00-\x1f\x7f"
 #: Text a person reads: at least one visible character, no control characters.
-Name = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$")]
+Name = Annotated[str, Field(min_length=1, max_length=200, pattern=f"^[^{_CONTROL}]*[^{_BLANK}][^{_CONTROL}]*$")]
 #: An email address, or "" for none.
-Email = Annotated[str, Field(max_length=320, pattern=r"^([^\s\x00-\x1f\x7f@]+@[^\s\x00-\x1f\x7f@]+)?$")]
+Email = Annotated[str, Field(max_length=320, pattern=f"^([^{_BLANK}@]+@[^{_BLANK}@]+)?$")]
 NewEmployeeId = Annotated[str, Field(min_length=1, max_length=100,
-                                     pattern=r"^[^\s\x00-\x1f\x7f]([^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?$")]
+                                     pattern=f"^[^{_BLANK}]([^{_CONTROL}]*[^{_BLANK}])?$")]
 
 
 class RosterQuery(Query):
