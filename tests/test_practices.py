@@ -268,6 +268,17 @@ def test_skills_far_ahead_of_practices_is_a_mismatch(practices):
     assert report.fit.ranges[AIMM] == (3, 4)
 
 
+def test_the_practice_lag_finding_never_asks_to_wait_while_the_plan_hires_builders_in_its_first_quarter(practices):
+    """Issue 10 item 8: the advice follows its context. Practice actions and the plan's first
+    quarter run together in the merged roadmap, so the finding must not tell HR to hold hiring."""
+    assessment = assessed({1: 6, 2: 4, 3: 3})
+    plan = plan_hiring(assessment, target_stage=4, per_quarter=1)
+    report = maturity_report(score_practices(practices, answers_up_to(practices, AIMM, 1)), assessment, plan)
+    lag = next(m for m in report.mismatches if m.code == "skills_ahead_of_practices")
+    assert min(p.quarter for p in plan.phases if p.active) == 1
+    assert "before adding" not in lag.message and "first quarter" in lag.message
+
+
 def test_practices_ahead_of_the_skills_stage_is_a_mismatch(practices):
     assessment = assessed({1: 8})
     assert assessment.stage.number == 1

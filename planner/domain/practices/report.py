@@ -90,7 +90,8 @@ def _range_mismatches(result: PracticeResult, assessment: OrgAssessment, fit: St
             "skills_ahead_of_practices",
             f"Skills are at EAISM stage {stage.number} ({stage.name}) but practices lag: "
             f"{_positions_text(result, below, fit)}. People can build more than the organisation's practices "
-            "let it use safely; put the missing practices in place before adding more builders.",
+            "let it use safely: the missing practices are due in the roadmap's first quarter, beside any "
+            "hiring planned for it.",
         ))
     if above:
         found.append(Finding(
